@@ -1,0 +1,3 @@
+from statemerge.cli.main import main
+
+main()

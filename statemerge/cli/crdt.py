@@ -1,0 +1,12 @@
+"""`statemerge crdt ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+group = typer.Typer(help="crdt commands.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `crdt` command group to the application."""
+    app.add_typer(group, name="crdt")

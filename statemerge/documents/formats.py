@@ -1,0 +1,67 @@
+"""Plain-data reading of JSON/YAML files with clear errors, and canonical JSON output."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from statemerge.errors import InputError
+
+Format = Literal["json", "yaml"]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def detect_format(name: str, override: str | None = None) -> Format:
+    """The format for a file name (`.yaml`/`.yml` is YAML, anything else JSON), or the override."""
+    if override is not None:
+        if override not in ("json", "yaml"):
+            raise InputError(f"Unknown format {override!r}: use json or yaml.")
+        return "yaml" if override == "yaml" else "json"
+    return "yaml" if name.lower().endswith(YAML_SUFFIXES) else "json"
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file, with one clear error for missing files, folders and the like."""
+    target = Path(path)
+    try:
+        return target.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file.") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied.") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror}).") from None
+
+
+def parse_value(data: bytes, source: str, fmt: Format) -> Any:
+    """Parse JSON or YAML bytes into plain data; errors name `source`, line and column."""
+    if fmt == "yaml":
+        from statemerge.documents.yaml import parse_yaml_plain
+
+        return parse_yaml_plain(data, source)
+    from statemerge.documents.jsontext import parse_json
+
+    return parse_json(data, source)
+
+
+def read_value(path: str | os.PathLike[str], fmt: str | None = None) -> Any:
+    """Read a JSON/YAML file into plain data."""
+    name = os.fspath(path)
+    return parse_value(read_bytes(name), name, detect_format(name, fmt))
+
+
+def dump_canonical(value: Any) -> bytes:
+    """Canonical JSON: sorted keys, no spaces, UTF-8, a trailing newline. Equal values, equal bytes."""
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # integers beyond 64 bits
+        import json
+
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode() + b"\n"

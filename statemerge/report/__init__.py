@@ -1,0 +1,4 @@
+"""Rendering for people and machines: the only package that imports rich and deepdiff.
+
+One module per command family (merge, diff, check, crdt, log, store); each imports rich lazily.
+"""

@@ -1,0 +1,250 @@
+"""Rule 2 of merge.md: arrays merge as keyed maps, as sequences (diff3 over elements), as sets
+(`union`) or as one value (`atomic`).
+
+A sequence merge diffs each side against base. An edit replaces or deletes a run of base
+elements, or inserts between two of them. Edits of overlapping runs by both sides conflict,
+unless they are the same edit or both edit the same records in place (runs of one length, all
+objects: then the records merge field by field). Insertions never conflict (except in strict `sequence` mode, at one place): both are kept,
+ours first, an identical one once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any
+
+from statemerge.merge.ordering import merged_order
+from statemerge.merge.rules import Tokens
+from statemerge.merge.strategies import union
+from statemerge.merge.values import ABSENT, identity, same
+
+if TYPE_CHECKING:
+    from statemerge.merge.threeway import Merger
+
+KEY_FIELDS = ("id", "key", "name", "uuid")
+
+
+def merge_arrays(merger: Merger, base: list[Any], ours: list[Any], theirs: list[Any],
+                 path: Tokens) -> Any:
+    """Merge an array both sides changed, by the mode a rule names or the one that fits."""
+    rule = merger.rules.list_rule(path) if merger.rules else None
+    mode = None if rule is None else (rule.list_mode or "union")
+    if mode == "atomic":
+        return merger.conflict(path, "modify/modify", base, ours, theirs)
+    if mode == "union":
+        return union(base, ours, theirs)
+    if mode in (None, "keyed"):
+        candidates = (rule.key,) if rule is not None and rule.key else KEY_FIELDS
+        key_field = keyed_field((base, ours, theirs), candidates)
+        if key_field is not None:
+            return merge_keyed(merger, key_field, base, ours, theirs, path)
+    return merge_sequence(merger, base, ours, theirs, path, strict=mode == "sequence")
+
+
+def keyed_field(versions: Sequence[list[Any]], candidates: Sequence[str]) -> str | None:
+    """The first identity field that every element of every version has, unique per version."""
+    for candidate in candidates:
+        if all(_identifies(version, candidate) for version in versions):
+            return candidate
+    return None
+
+
+def _identifies(array: list[Any], name: str) -> bool:
+    seen: set[Any] = set()
+    for element in array:
+        if not isinstance(element, dict):
+            return False
+        value = element.get(name)
+        if value is None or isinstance(value, dict | list):
+            return False
+        key = identity(value)
+        if key in seen:
+            return False
+        seen.add(key)
+    return True
+
+
+def merge_keyed(merger: Merger, key_field: str, base: list[Any], ours: list[Any],
+                theirs: list[Any], path: Tokens) -> Any:
+    """An array of records merged as an ordered map from each record's identity field."""
+    by_base, by_ours, by_theirs = (
+        {identity(element[key_field]): element for element in version}
+        for version in (base, ours, theirs)
+    )
+    keys = list(by_ours)
+    keys.extend(key for key in by_theirs if key not in by_ours)
+    keys.extend(key for key in by_base if key not in by_ours and key not in by_theirs)
+    kept = {key for key in keys if _survives(by_base.get(key, ABSENT), by_ours.get(key, ABSENT),
+                                             by_theirs.get(key, ABSENT))}
+    merged: list[Any] = []
+    for key in merged_order(list(by_base), list(by_ours), list(by_theirs), kept):
+        value = merger.node(by_base.get(key, ABSENT), by_ours.get(key, ABSENT),
+                            by_theirs.get(key, ABSENT), (*path, str(len(merged))))
+        if value is not ABSENT:
+            merged.append(value)
+    return ours if _is_same_list(merged, ours) else merged
+
+
+def _survives(base: Any, ours: Any, theirs: Any) -> bool:
+    """Whether rule 0 keeps an item (a value or a conflict) rather than dropping it."""
+    if same(ours, theirs) or same(theirs, base):
+        return ours is not ABSENT
+    if same(ours, base):
+        return theirs is not ABSENT
+    return True
+
+
+def _is_same_list(merged: list[Any], ours: list[Any]) -> bool:
+    return len(merged) == len(ours) and all(a is b for a, b in zip(merged, ours, strict=True))
+
+
+@dataclass
+class _Cluster:
+    """Overlapping edits of base[start:end] by one or both sides."""
+
+    start: int
+    end: int
+    edits: list[tuple[str, int, int, list[Any]]] = field(default_factory=list)
+
+    def sides(self) -> set[str]:
+        return {side for side, *_ in self.edits}
+
+
+def _edits(base_keys: list[Any], side_keys: list[Any], side: list[Any]
+           ) -> list[tuple[int, int, list[Any]]]:
+    """A side's edits of base: (start, end, replacement), sorted and disjoint."""
+    prefix = 0
+    limit = min(len(base_keys), len(side_keys))
+    while prefix < limit and base_keys[prefix] == side_keys[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < limit - prefix
+           and base_keys[-1 - suffix] == side_keys[-1 - suffix]):
+        suffix += 1
+    middle_base = base_keys[prefix:len(base_keys) - suffix]
+    middle_side = side_keys[prefix:len(side_keys) - suffix]
+    matcher = SequenceMatcher(None, middle_base, middle_side, autojunk=False)
+    return [(prefix + i1, prefix + i2, side[prefix + j1:prefix + j2])
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def merge_sequence(merger: Merger, base: list[Any], ours: list[Any], theirs: list[Any],
+                   path: Tokens, *, strict: bool = False) -> Any:
+    """Diff3 over elements, as the module docstring says."""
+    base_keys = [identity(element) for element in base]
+    sides = {
+        "ours": _edits(base_keys, [identity(element) for element in ours], ours),
+        "theirs": _edits(base_keys, [identity(element) for element in theirs], theirs),
+    }
+    inserts: dict[str, dict[int, list[Any]]] = {name: {} for name in sides}
+    ranges: list[tuple[str, int, int, list[Any]]] = []
+    for name, edits in sides.items():
+        for start, end, replacement in edits:
+            if start == end:
+                inserts[name][start] = replacement
+            else:
+                ranges.append((name, start, end, replacement))
+    clusters: list[_Cluster] = []
+    for edit in sorted(ranges, key=lambda edit: (edit[1], edit[2])):
+        if clusters and edit[1] < clusters[-1].end:
+            clusters[-1].end = max(clusters[-1].end, edit[2])
+            clusters[-1].edits.append(edit)
+        else:
+            clusters.append(_Cluster(edit[1], edit[2], [edit]))
+
+    merged: list[Any] = []
+    position, next_cluster = 0, 0
+    while True:
+        _place_inserts(merger, merged, inserts["ours"].pop(position, None),
+                       inserts["theirs"].pop(position, None), base, path, strict)
+        if position == len(base):
+            break
+        if next_cluster < len(clusters) and clusters[next_cluster].start == position:
+            cluster = clusters[next_cluster]
+            _place_cluster(merger, merged, cluster, base, inserts, path)
+            position, next_cluster = cluster.end, next_cluster + 1
+        else:
+            merged.append(base[position])
+            position += 1
+    return ours if _is_same_list(merged, ours) else merged
+
+
+def _place_inserts(merger: Merger, merged: list[Any], ours: list[Any] | None,
+                   theirs: list[Any] | None, base: list[Any], path: Tokens,
+                   strict: bool) -> None:
+    if ours is not None and theirs is not None:
+        if same(ours, theirs):
+            merged.extend(ours)
+        elif strict:
+            runs = {"base": [], "ours": ours, "theirs": theirs}
+            _place(merged, merger.conflict(path, "sequence", [], ours, theirs, runs))
+        else:
+            merged.extend(ours)
+            merged.extend(theirs)
+    elif ours is not None:
+        merged.extend(ours)
+    elif theirs is not None:
+        merged.extend(theirs)
+
+
+def _place_cluster(merger: Merger, merged: list[Any], cluster: _Cluster, base: list[Any],
+                   inserts: dict[str, dict[int, list[Any]]], path: Tokens) -> None:
+    """Place one cluster's result, taking the insertions strictly inside it."""
+    inside = {name: {position: inserts[name].pop(position)
+                     for position in list(inserts[name]) if cluster.start < position < cluster.end}
+              for name in inserts}
+    editing = cluster.sides()
+    if len(editing) == 1:
+        (side,) = editing
+        merged.extend(_apply(base, cluster, side, inside[side]))
+        other = "theirs" if side == "ours" else "ours"
+        for position in sorted(inside[other]):  # inserted inside a run the other side replaced
+            merged.extend(inside[other][position])
+        return
+    runs = {"base": base[cluster.start:cluster.end],
+            "ours": _apply(base, cluster, "ours", inside["ours"]),
+            "theirs": _apply(base, cluster, "theirs", inside["theirs"])}
+    if same(runs["ours"], runs["theirs"]):
+        merged.extend(runs["ours"])
+    elif len(runs["base"]) == len(runs["ours"]) == len(runs["theirs"]) and all(
+        isinstance(item, dict) for run in runs.values() for item in run
+    ):  # records edited in place by both sides: merge them field by field
+        for base_item, ours_item, theirs_item in zip(*runs.values(), strict=True):
+            value = merger.node(base_item, ours_item, theirs_item, (*path, str(len(merged))))
+            if value is not ABSENT:
+                merged.append(value)
+    else:
+        _place(merged, merger.conflict(path, "sequence", runs["base"], runs["ours"],
+                                       runs["theirs"], runs))
+
+
+def _apply(base: list[Any], cluster: _Cluster, side: str, inside: dict[int, list[Any]]
+           ) -> list[Any]:
+    """base[cluster] with one side's edits (and insertions inside it) applied."""
+    run: list[Any] = []
+    position = cluster.start
+    edits = sorted((start, end, replacement) for name, start, end, replacement in cluster.edits
+                   if name == side)
+    for start, end, replacement in edits:
+        while position < start:
+            run.extend(inside.get(position, ()))
+            run.append(base[position])
+            position += 1
+        run.extend(inside.get(position, ()) if position > cluster.start else ())
+        run.extend(replacement)
+        position = end
+    while position < cluster.end:
+        run.extend(inside.get(position, ()) if position > cluster.start else ())
+        run.append(base[position])
+        position += 1
+    return run
+
+
+def _place(merged: list[Any], value: Any) -> None:
+    """A resolved run (a list) is spliced in; a slot stands as one element."""
+    if isinstance(value, list):
+        merged.extend(value)
+    else:
+        merged.append(value)

@@ -1,0 +1,120 @@
+"""Conflicts as plain data, and the slots that hold them inside a merged value.
+
+A merge that leaves conflicts returns a value with `ConflictSlot`s where the conflicts are; the
+output step then resolves every slot by one side (`take_side`), or writes the three versions in
+place (`as_objects`). A `SequenceSlot` stands for a run of array elements, so it is spliced in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from statemerge.merge.values import ABSENT
+
+SIDES = ("base", "ours", "theirs")
+
+
+@dataclass
+class Conflict:
+    """A change that both sides made differently, at a JSON Pointer path."""
+
+    path: str
+    kind: str  # modify/modify, add/add, delete/modify, modify/delete, sequence, crdt/plain
+    base: Any = ABSENT
+    ours: Any = ABSENT
+    theirs: Any = ABSENT
+    note: str | None = None  # why a rule for this path could not resolve it
+
+    def side(self, name: str) -> Any:
+        """The value of one side (`base`, `ours` or `theirs`)."""
+        return {"base": self.base, "ours": self.ours, "theirs": self.theirs}[name]
+
+    def as_report(self, resolved_by: str | None) -> dict[str, Any]:
+        """The JSON report entry (absent sides left out)."""
+        entry: dict[str, Any] = {"path": self.path, "kind": self.kind}
+        for name in SIDES:
+            value = self.side(name)
+            if value is not ABSENT:
+                entry[name] = value
+        entry["resolved_by"] = resolved_by
+        if self.note:
+            entry["note"] = self.note
+        return entry
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A conflict that a rule resolved."""
+
+    path: str
+    strategy: str
+    rule: str  # the rule's path pattern
+
+
+@dataclass(eq=False)
+class ConflictSlot:
+    """Stands in a merged value where a conflict is; its sides are whole values."""
+
+    conflict: Conflict
+
+
+@dataclass(eq=False)
+class SequenceSlot:
+    """Stands for a run of array elements in conflict; each side is a list of elements."""
+
+    conflict: Conflict
+    runs: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def take_side(value: Any, side: str) -> Any:
+    """The merged value with every slot replaced by one side (`ours`, `theirs` or `base`)."""
+    if isinstance(value, ConflictSlot):
+        return take_side(value.conflict.side(side), side)
+    if isinstance(value, dict):
+        if not any(_has_slot(child) for child in value.values()):
+            return value
+        taken = {key: take_side(child, side) for key, child in value.items()}
+        return {key: child for key, child in taken.items() if child is not ABSENT}
+    if isinstance(value, list):
+        if not any(_has_slot(child) for child in value):
+            return value
+        items: list[Any] = []
+        for element in value:
+            if isinstance(element, SequenceSlot):
+                items.extend(element.runs[side])
+            else:
+                taken_element = take_side(element, side)
+                if taken_element is not ABSENT:
+                    items.append(taken_element)
+        return items
+    return value
+
+
+def as_objects(value: Any) -> Any:
+    """The merged value with each slot written as `{"$conflict": {base, ours, theirs}}`."""
+    if isinstance(value, ConflictSlot | SequenceSlot):
+        conflict = value.conflict
+        sides = value.runs if isinstance(value, SequenceSlot) else {
+            name: conflict.side(name) for name in SIDES
+        }
+        return {"$conflict": {k: v for k, v in sides.items() if v is not ABSENT}}
+    if isinstance(value, dict):
+        if not any(_has_slot(child) for child in value.values()):
+            return value
+        return {key: as_objects(child) for key, child in value.items()}
+    if isinstance(value, list):
+        if not any(_has_slot(child) for child in value):
+            return value
+        return [as_objects(element) for element in value]
+    return value
+
+
+def _has_slot(value: Any) -> bool:
+    if isinstance(value, ConflictSlot | SequenceSlot):
+        return True
+    if isinstance(value, dict):
+        return any(_has_slot(child) for child in value.values())
+    if isinstance(value, list):
+        return any(_has_slot(child) for child in value)
+    return False

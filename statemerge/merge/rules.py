@@ -1,0 +1,211 @@
+"""The rules file: per-path strategies and list modes, matched by JSON Pointer patterns.
+
+    rules:
+      - path: /counters/*        # * is one segment (fnmatch within a segment), ** any number
+        strategy: sum
+      - path: /tasks
+        list: keyed
+        key: task_id
+    files:
+      "state/*.json":            # rules for some files only (globs on the repository path)
+        - path: /cache/**
+          strategy: theirs
+
+For a conflict, the first rule with a strategy whose pattern matches the conflict's path or one of
+its ancestors wins; for an array, the first rule with a list mode whose pattern matches its path.
+`files:` rules come before the general ones for the files they name.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from statemerge.errors import RulesError
+from statemerge.pointer import unescape
+
+STRATEGIES = ("ours", "theirs", "base", "sum", "max", "min", "lww", "union")
+LIST_MODES = ("keyed", "sequence", "atomic", "union")
+RULE_FIELDS = {"path", "strategy", "timestamp", "list", "key"}
+RULES_FILE_NAME = ".statemerge.yaml"
+
+Tokens = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: a path pattern with a strategy and/or a list mode."""
+
+    path: str
+    pattern: Tokens
+    strategy: str | None = None
+    timestamp: str | None = None
+    list_mode: str | None = None
+    key: str | None = None
+
+    def matches(self, tokens: Tokens) -> bool:
+        """Whether the pattern matches this exact path."""
+        return _match(self.pattern, tokens)
+
+    def covers(self, tokens: Tokens) -> bool:
+        """Whether the pattern matches this path or one of its ancestors."""
+        return any(_match(self.pattern, tokens[:end]) for end in range(len(tokens), -1, -1))
+
+
+@lru_cache(maxsize=4096)
+def _match(pattern: Tokens, tokens: Tokens) -> bool:
+    if not pattern:
+        return not tokens
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_match(rest, tokens[skip:]) for skip in range(len(tokens) + 1))
+    if not tokens:
+        return False
+    if head != "*" and not fnmatch.fnmatchcase(tokens[0], head):
+        return False
+    return _match(rest, tokens[1:])
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules that apply to one file, in order."""
+
+    rules: tuple[Rule, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def for_conflict(self, tokens: Tokens) -> Rule | None:
+        """The first rule with a strategy that covers a conflict at `tokens`."""
+        for rule in self.rules:
+            if rule.strategy is not None and rule.covers(tokens):
+                return rule
+        return None
+
+    def lww_at(self, tokens: Tokens) -> Rule | None:
+        """An `lww` rule that decides this node, if it is the first to cover it."""
+        rule = self.for_conflict(tokens)
+        if rule is not None and rule.strategy == "lww" and rule.matches(tokens):
+            return rule
+        return None
+
+    def list_rule(self, tokens: Tokens) -> Rule | None:
+        """The first rule with a list mode (or `union` strategy) matching an array's path."""
+        for rule in self.rules:
+            if (rule.list_mode or rule.strategy == "union") and rule.matches(tokens):
+                return rule
+        return None
+
+    @property
+    def has_lww(self) -> bool:
+        """Whether any rule is record-level last-writer-wins (checked at every node)."""
+        return any(rule.strategy == "lww" for rule in self.rules)
+
+
+def parse_rules(document: Any, *, source: str, file_path: str | None = None) -> RuleSet:
+    """Validate a rules document; `file_path` (relative to the rules file) selects `files:` rules."""
+    if document is None:
+        return RuleSet()
+    if not isinstance(document, dict):
+        raise RulesError(f"{source}: a rules file is a mapping with `rules:` and/or `files:`.")
+    unknown = set(document) - {"rules", "files"}
+    if unknown:
+        raise RulesError(f"{source}: unknown top-level field {sorted(unknown)[0]!r}.")
+    general = _parse_list(document.get("rules", []), source, "rules")
+    specific: list[Rule] = []
+    files = document.get("files", {}) or {}
+    if not isinstance(files, dict):
+        raise RulesError(f"{source}: `files:` maps path globs to lists of rules.")
+    for glob, entries in files.items():
+        parsed = _parse_list(entries, source, f"files[{glob!r}]")
+        if file_path is not None and fnmatch.fnmatch(file_path, str(glob)):
+            specific.extend(parsed)
+    return RuleSet(tuple(specific + general))
+
+
+def _parse_list(entries: Any, source: str, where: str) -> list[Rule]:
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise RulesError(f"{source}: `{where}` must be a list of rules.")
+    return [_parse_rule(entry, source, f"{where} #{number}") for number, entry in
+            enumerate(entries, 1)]
+
+
+def _parse_rule(entry: Any, source: str, where: str) -> Rule:
+    def fail(reason: str) -> RulesError:
+        named = f" (path {entry.get('path')!r})" if isinstance(entry, dict) else ""
+        return RulesError(f"{source}: rule {where}{named}: {reason}")
+
+    if not isinstance(entry, dict):
+        raise fail("a rule is a mapping with `path` and a `strategy` or `list`.")
+    unknown = set(entry) - RULE_FIELDS
+    if unknown:
+        raise fail(f"unknown field {sorted(unknown)[0]!r} (known: {', '.join(sorted(RULE_FIELDS))}).")
+    path = entry.get("path")
+    if not isinstance(path, str) or (path and not path.startswith("/")):
+        raise fail("`path` must be a JSON Pointer pattern such as /tasks/* or /cache/**.")
+    strategy, list_mode = entry.get("strategy"), entry.get("list")
+    timestamp, key = entry.get("timestamp"), entry.get("key")
+    if strategy is not None and strategy not in STRATEGIES:
+        raise fail(f"unknown strategy {strategy!r} (known: {', '.join(STRATEGIES)}).")
+    if list_mode is not None and list_mode not in LIST_MODES:
+        raise fail(f"unknown list mode {list_mode!r} (known: {', '.join(LIST_MODES)}).")
+    if key is not None:
+        if not isinstance(key, str):
+            raise fail("`key` must be a field name.")
+        if list_mode not in (None, "keyed"):
+            raise fail("`key` goes with `list: keyed`.")
+        list_mode = "keyed"
+    if strategy == "lww" and not isinstance(timestamp, str):
+        raise fail("strategy `lww` needs `timestamp: FIELD`.")
+    if timestamp is not None and strategy != "lww":
+        raise fail("`timestamp` goes with strategy `lww`.")
+    if strategy is None and list_mode is None:
+        raise fail("a rule needs a `strategy` or a `list` mode.")
+    pattern = tuple(unescape(token) for token in path[1:].split("/")) if path else ()
+    return Rule(path, pattern, strategy, timestamp, list_mode, key)
+
+
+def find_rules_file(start: str | Path) -> Path | None:
+    """`.statemerge.yaml` next to `start` (a file or folder) or above it, up to the repository root."""
+    folder = Path(start).resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        rules = candidate / RULES_FILE_NAME
+        if rules.is_file():
+            return rules
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def load_rules(rules_path: Path, *, merged_path: str | None) -> RuleSet:
+    """Read and validate a rules file; `merged_path` selects the `files:` rules that apply."""
+    from statemerge.documents import read_bytes
+    from statemerge.documents.yaml import parse_yaml_plain
+    from statemerge.errors import InputError
+
+    source = str(rules_path)
+    try:
+        document = parse_yaml_plain(read_bytes(rules_path), source)
+    except InputError as error:
+        raise RulesError(error.message) from None
+    relative = None
+    if merged_path is not None:
+        try:
+            relative = Path(merged_path).resolve().relative_to(rules_path.resolve().parent).as_posix()
+        except ValueError:
+            relative = Path(merged_path).as_posix()
+    return parse_rules(document, source=source, file_path=relative)
+
+
+def describe(rules: Sequence[Rule]) -> list[str]:
+    """One line per rule, for reports."""
+    return [f"{rule.path or '/'}: {rule.strategy or ''}{' list=' + rule.list_mode if rule.list_mode else ''}"
+            for rule in rules]

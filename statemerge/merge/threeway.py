@@ -1,0 +1,191 @@
+"""The three-way merge of JSON values: rules 0-4 of merge.md, applied at every node.
+
+A pipeline of small steps over plain data: rule 0 settles what only one side changed; objects
+merge key by key (rule 1); arrays merge keyed or as sequences (rule 2, in `arrays.py`); anything
+else both sides changed differently is a conflict (rule 3) unless a rule resolves it; CRDT nodes
+join (rule 4). Untouched subtrees are returned as the very objects of ours (or theirs), which
+lets the writer keep their bytes and lets the output step skip them.
+
+>>> merge({"n": 1}, {"n": 1, "a": 1}, {"n": 2}).value
+{'n': 2, 'a': 1}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from statemerge.merge.conflicts import Conflict, ConflictSlot, Resolution, SequenceSlot
+from statemerge.merge.ordering import merged_order
+from statemerge.merge.rules import RuleSet, Tokens
+from statemerge.merge.strategies import CannotApply, later_side, resolve
+from statemerge.merge.values import ABSENT, same
+from statemerge.pointer import format_pointer
+
+NodeJoin = Callable[[Any, Any, str], Any]
+
+
+@dataclass
+class MergeResult:
+    """The merged value (holding slots where conflicts are left) and what the merge found."""
+
+    value: Any
+    conflicts: list[Conflict] = field(default_factory=list)
+    resolved: list[Resolution] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """No conflict left."""
+        return not self.conflicts
+
+
+def _crdt_hooks() -> tuple[Callable[[Any], bool], NodeJoin] | None:
+    try:
+        from statemerge import crdt
+    except ImportError:  # pragma: no cover - the CRDT package is part of statemerge
+        return None
+    is_node = getattr(crdt, "is_node", None)
+    join = getattr(crdt, "join", None)
+    if is_node is None or join is None:
+        return None
+
+    def join_at(ours: Any, theirs: Any, pointer: str) -> Any:
+        return join(ours, theirs, pointer=pointer)
+
+    return is_node, join_at
+
+
+class Merger:
+    """One merge's state: the rules, and the conflicts and resolutions found so far."""
+
+    def __init__(self, rules: RuleSet | None = None, *, crdt: bool = True) -> None:
+        self.rules = rules or RuleSet()
+        self.conflicts: list[Conflict] = []
+        self.resolved: list[Resolution] = []
+        self._lww = self.rules.has_lww
+        hooks = _crdt_hooks() if crdt else None
+        self._is_node, self._join = hooks if hooks else (None, None)
+
+    # -- nodes ---------------------------------------------------------------------------------
+
+    def node(self, base: Any, ours: Any, theirs: Any, path: Tokens, parents: Any = None) -> Any:
+        """Merge one value (rule 0 first); may return ABSENT, a slot, or a merged value."""
+        if same(ours, theirs) or same(theirs, base):
+            return ours
+        if same(ours, base):
+            return theirs
+        if self._lww:
+            rule = self.rules.lww_at(path)
+            if rule is not None:
+                return self._last_writer(rule.timestamp or "", base, ours, theirs, path, parents)
+        return self._changed_on_both(base, ours, theirs, path)
+
+    def _changed_on_both(self, base: Any, ours: Any, theirs: Any, path: Tokens) -> Any:
+        if self._is_node is not None and self._join is not None:
+            ours_node, theirs_node = self._is_node(ours), self._is_node(theirs)
+            if ours_node and theirs_node:
+                return self._join(ours, theirs, format_pointer(path))
+            if (ours_node or theirs_node) and ours is not ABSENT and theirs is not ABSENT:
+                return self.conflict(path, "crdt/plain", base, ours, theirs)
+        if isinstance(ours, dict) and isinstance(theirs, dict):
+            if base is ABSENT or isinstance(base, dict):
+                return self.objects(base or {}, ours, theirs, path)
+        elif isinstance(ours, list) and isinstance(theirs, list) and isinstance(base, list):
+            from statemerge.merge.arrays import merge_arrays
+
+            return merge_arrays(self, base, ours, theirs, path)
+        if base is ABSENT:
+            kind = "add/add"
+        elif ours is ABSENT:
+            kind = "delete/modify"
+        elif theirs is ABSENT:
+            kind = "modify/delete"
+        else:
+            kind = "modify/modify"
+        return self.conflict(path, kind, base, ours, theirs)
+
+    def objects(self, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
+                path: Tokens) -> Any:
+        """Rule 1: merge key by key over the union of keys, in the merged order."""
+        merged: dict[str, Any] = {}
+        for key in _union_keys(ours, theirs, base):
+            value = self.node(base.get(key, ABSENT), ours.get(key, ABSENT),
+                              theirs.get(key, ABSENT), (*path, key), (base, ours, theirs))
+            if value is not ABSENT:
+                merged[key] = value
+        order = merged_order(list(base), list(ours), list(theirs), merged)
+        if order != list(merged):
+            merged = {key: merged[key] for key in order}
+        if len(merged) == len(ours) and all(
+            merged_value is ours.get(key, ABSENT) for key, merged_value in merged.items()
+        ) and list(merged) == list(ours):
+            return ours
+        return merged
+
+    # -- conflicts and rules -------------------------------------------------------------------
+
+    def conflict(self, path: Tokens, kind: str, base: Any, ours: Any, theirs: Any,
+                 runs: dict[str, list[Any]] | None = None) -> Any:
+        """Record a conflict, unless a rule resolves it; returns the value or slot to place."""
+        conflict = Conflict(format_pointer(path), kind, base, ours, theirs)
+        rule = self.rules.for_conflict(path) if self.rules else None
+        if rule is not None and rule.strategy != "lww" and rule.strategy is not None:
+            try:
+                if runs is not None:
+                    value: Any = _resolve_runs(rule.strategy, conflict, runs)
+                else:
+                    value = resolve(rule.strategy, conflict)
+            except CannotApply as reason:
+                conflict.note = (f"rule {rule.path or '/'} ({rule.strategy}) could not apply: "
+                                 f"{reason}")
+            else:
+                self.resolved.append(Resolution(conflict.path, rule.strategy, rule.path))
+                return value
+        self.conflicts.append(conflict)
+        if runs is not None:
+            return SequenceSlot(conflict, runs)
+        return ConflictSlot(conflict)
+
+    def _last_writer(self, timestamp: str, base: Any, ours: Any, theirs: Any, path: Tokens,
+                     parents: Any) -> Any:
+        """Record-level last-writer-wins: merge as usual; on conflict the later record wins."""
+        mark_conflicts, mark_resolved = len(self.conflicts), len(self.resolved)
+        merged = self._changed_on_both(base, ours, theirs, path)
+        if len(self.conflicts) == mark_conflicts:
+            return merged
+        records = (ours, theirs)
+        if not isinstance(ours, dict) and parents is not None:
+            records = (parents[1], parents[2])  # a scalar: the timestamp is its sibling
+        try:
+            winner = later_side(timestamp, *records)
+        except CannotApply as reason:
+            note = f"rule {format_pointer(path)} (lww) could not apply: {reason}"
+            for conflict in self.conflicts[mark_conflicts:]:
+                conflict.note = note
+            return merged
+        del self.conflicts[mark_conflicts:]
+        del self.resolved[mark_resolved:]
+        self.resolved.append(Resolution(format_pointer(path), "lww", format_pointer(path)))
+        return ours if winner == "ours" else theirs
+
+
+def _resolve_runs(strategy: str, conflict: Conflict, runs: dict[str, list[Any]]) -> Any:
+    """A strategy applied to a conflicting run of array elements: that side's elements."""
+    if strategy not in ("ours", "theirs", "base"):
+        raise CannotApply(f"{strategy} does not apply to a run of array elements.")
+    return runs[strategy]
+
+
+def _union_keys(ours: dict[str, Any], theirs: dict[str, Any], base: dict[str, Any]) -> list[str]:
+    keys = list(ours)
+    keys.extend(key for key in theirs if key not in ours)
+    keys.extend(key for key in base if key not in ours and key not in theirs)
+    return keys
+
+
+def merge(base: Any, ours: Any, theirs: Any, rules: RuleSet | None = None) -> MergeResult:
+    """Three-way merge of plain JSON values. `base` may be ABSENT (both sides added)."""
+    merger = Merger(rules)
+    value = merger.node(base, ours, theirs, ())
+    return MergeResult(value, merger.conflicts, merger.resolved)

@@ -10,6 +10,7 @@
     ├── PatchError                    a JSON Patch / inc operation that cannot apply
     ├── PreconditionFailed            exit 1: a compare-and-set or lock that did not hold
     │   ├── ChangedSinceRead          the value changed since the caller read its etag
+    │   ├── RetriesExhausted          every attempt of an update lost its race
     │   └── LockTimeout               a lock not acquired in time
     └── StoreError                    a store backend failed (unreachable, timed out)
 
@@ -93,6 +94,10 @@ class PreconditionFailed(StatemergeError):
 
 class ChangedSinceRead(PreconditionFailed):
     """A compare-and-set lost: the value changed since the caller read it."""
+
+
+class RetriesExhausted(PreconditionFailed):
+    """An optimistic update lost its race on every attempt (the message says how many)."""
 
 
 class LockTimeout(PreconditionFailed):

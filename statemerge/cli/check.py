@@ -2,8 +2,97 @@
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from statemerge.cli.common import handled
+
+PROGRESS_FROM = 20  # files: fewer than this are checked too fast for a progress bar to help
+
+
+class CheckFormat(StrEnum):
+    """How `check` reports."""
+
+    table = "table"
+    json = "json"
+    github = "github"
 
 
 def register(app: typer.Typer) -> None:
     """Add `check` and `diff` to the application."""
+    app.command("check")(check)
+    app.command("diff")(diff)
+
+
+def check(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, or folders to search recursively.")
+    ] = None,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Check the staged content of staged state files.")
+    ] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(help="Glob of files to check in folders (repeatable; default state files)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option(help="Glob of files or folders to skip (repeatable).")
+    ] = None,
+    schema: Annotated[
+        Path | None, typer.Option(help="A JSON Schema (JSON or YAML) every file must match.")
+    ] = None,
+    output: Annotated[
+        CheckFormat, typer.Option("--format", help="table (for people), json, or github.")
+    ] = CheckFormat.table,
+) -> None:
+    """Check state files: they parse, hold no conflict markers or duplicate keys, match a schema.
+
+    Exit 0 all good, 1 problems found, 2 bad usage or a file that cannot be read.
+    """
+    from statemerge import check as checking
+    from statemerge.errors import UsageError
+    from statemerge.report import check as report
+
+    with handled():
+        if staged == bool(paths):
+            raise UsageError("Give files or folders to check, or --staged (not both).")
+        validator = checking.load_schema(str(schema)) if schema is not None else None
+        if staged:
+            targets = checking.staged_targets(include=include or (), exclude=exclude or ())
+        else:
+            names = checking.find_files(paths or [], include=include or (), exclude=exclude or ())
+            targets = [checking.Target.from_file(name) for name in names]
+        checks = checking.check_targets(targets, schema=validator)
+        if sys.stderr.isatty() and len(targets) >= PROGRESS_FROM:
+            checks = report.with_progress(checks, len(targets), sys.stderr)
+        verdicts = list(checks)
+        if output is CheckFormat.json:
+            sys.stdout.write(report.render_json(verdicts) + "\n")
+        elif output is CheckFormat.github:
+            sys.stdout.write(report.render_github(verdicts))
+        else:
+            report.render_table(verdicts, sys.stdout)
+        code = checking.exit_code(verdicts)
+    raise typer.Exit(code)
+
+
+def diff(
+    old: Annotated[Path, typer.Argument(help="The first state file (JSON or YAML).")],
+    new: Annotated[Path, typer.Argument(help="The second state file (JSON or YAML).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Write the changes as JSON.")] = False,
+) -> None:
+    """Show what changed from OLD to NEW, path by path. Exit 0 same, 1 different, 2 trouble."""
+    from statemerge.documents import read_value
+    from statemerge.report import diff as report
+
+    with handled():
+        changes = report.structural_diff(read_value(old), read_value(new))
+        if as_json:
+            sys.stdout.write(report.diff_json(changes) + "\n")
+        else:
+            report.render_diff(changes, (str(old), str(new)), sys.stdout)
+    raise typer.Exit(1 if changes else 0)

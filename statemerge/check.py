@@ -1,0 +1,285 @@
+"""`statemerge check`: find the state files to check, and check each one.
+
+A file passes when it is UTF-8, holds no conflict markers, parses (without duplicate keys), matches
+the schema if one is given, and its CRDT nodes (or, for `*.jsonl`, its event log) are well formed.
+Problems are plain data; the CLI renders them (report/check.py) and turns them into an exit code:
+0 all good, 1 problems found, 2 bad usage or a file that cannot be read.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from statemerge.errors import DuplicateKeyError, InputError, NodeError, ParseError, UsageError
+from statemerge.gitdriver import conflict_marker_lines
+
+DEFAULT_INCLUDE = ("*.json", "*.yaml", "*.yml", "*.jsonl")
+SKIPPED_FOLDERS = (".git", ".hg", ".svn")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file; `line`/`column` are 1-based, `pointer` a JSON Pointer."""
+
+    kind: str  # unreadable, encoding, markers, parse, duplicate-key, schema, crdt, event-log
+    message: str
+    line: int | None = None
+    column: int | None = None
+    pointer: str | None = None
+
+
+@dataclass
+class FileCheck:
+    """The verdict on one file."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def unreadable(self) -> bool:
+        return any(problem.kind == "unreadable" for problem in self.problems)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A file to check: where it is shown, and its bytes (None when it cannot be read)."""
+
+    path: str
+    data: bytes | None = None
+    error: str | None = None
+
+    @classmethod
+    def from_file(cls, path: str) -> Target:
+        """Read a file from disk now (a read error becomes the target's problem)."""
+        from statemerge.documents import read_bytes
+
+        try:
+            return cls(path, read_bytes(path))
+        except InputError as error:
+            return cls(path, error=error.message)
+
+
+class SchemaValidator(Protocol):
+    """What check needs of a jsonschema validator."""
+
+    def iter_errors(self, instance: Any) -> Iterable[Any]: ...
+
+
+def exit_code(checks: Iterable[FileCheck]) -> int:
+    """2 when a file could not be read, 1 when any file has problems, else 0."""
+    verdicts = list(checks)
+    if any(check.unreadable for check in verdicts):
+        return 2
+    return 1 if any(not check.ok for check in verdicts) else 0
+
+
+def find_files(
+    paths: Iterable[str], *, include: Iterable[str] = (), exclude: Iterable[str] = ()
+) -> list[str]:
+    """The files to check: named files as they are, folders walked for files matching `include`
+    (default: state files), anything matching `exclude` left out (by name or by path)."""
+    include = tuple(include) or DEFAULT_INCLUDE
+    exclude = tuple(exclude)
+    found: list[str] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            if not _matches(path, exclude):
+                found.append(path)
+            continue
+        for folder, folders, files in os.walk(path):
+            folders[:] = sorted(
+                name
+                for name in folders
+                if name not in SKIPPED_FOLDERS and not _matches(os.path.join(folder, name), exclude)
+            )
+            for name in sorted(files):
+                file = os.path.normpath(os.path.join(folder, name))
+                if _matches(file, include) and not _matches(file, exclude):
+                    found.append(file)
+    return list(dict.fromkeys(found))
+
+
+def _matches(path: str, patterns: tuple[str, ...]) -> bool:
+    posix = Path(path).as_posix()
+    relative = posix[2:] if posix.startswith("./") else posix
+    name = posix.rsplit("/", 1)[-1]
+    return any(
+        fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns
+    )
+
+
+def staged_targets(
+    *, include: Iterable[str] = (), exclude: Iterable[str] = (), cwd: str | None = None
+) -> list[Target]:
+    """The staged (index) content of the state files added, copied, modified or renamed."""
+    names = _git(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"], cwd)
+    include, exclude = tuple(include) or DEFAULT_INCLUDE, tuple(exclude)
+    paths = [
+        path
+        for path in names.decode("utf-8", "surrogateescape").split("\0")
+        if path and _matches(path, include) and not _matches(path, exclude)
+    ]
+    if not paths:
+        return []
+    blobs = _git(["cat-file", "--batch"], cwd, "".join(f":{path}\n" for path in paths).encode())
+    targets: list[Target] = []
+    position = 0
+    for path in paths:
+        header_end = blobs.index(b"\n", position)
+        header = blobs[position:header_end].split()
+        if len(header) != 3:  # "<name> missing": cannot happen for a path git just listed
+            targets.append(Target(path, error=f"{path}: not found in the index."))
+            position = header_end + 1
+            continue
+        size = int(header[2])
+        start = header_end + 1
+        targets.append(Target(path, blobs[start : start + size]))
+        position = start + size + 1
+    return targets
+
+
+def _git(args: list[str], cwd: str | None, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False
+        )
+    except OSError as error:
+        raise UsageError(f"Could not run git ({error.strerror}): is git installed?") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode(errors="replace").strip()
+        raise UsageError(f"--staged needs a git repository: {detail}")
+    return done.stdout
+
+
+def check_targets(
+    targets: Iterable[Target], *, schema: SchemaValidator | None = None
+) -> Iterator[FileCheck]:
+    """Check each target in turn (a generator, so that the caller can show progress)."""
+    for target in targets:
+        if target.data is None:
+            yield FileCheck(target.path, [Problem("unreadable", target.error or "cannot be read.")])
+        else:
+            yield FileCheck(target.path, check_bytes(target.path, target.data, schema=schema))
+
+
+def check_bytes(path: str, data: bytes, *, schema: SchemaValidator | None = None) -> list[Problem]:
+    """Everything wrong with one file's content (an empty list when it is fine)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return [Problem("encoding", f"not UTF-8: byte {data[error.start]:#04x}.", line)]
+    markers = marker_problems(data)
+    if markers:
+        return markers
+    if path.endswith(".jsonl"):
+        return event_log_problems(path, data)
+    from statemerge.documents import detect_format, parse_value
+
+    try:
+        document = parse_value(data, path, detect_format(path))
+    except ParseError as error:
+        kind = "duplicate-key" if isinstance(error, DuplicateKeyError) else "parse"
+        return [Problem(kind, error.reason, error.line, error.column)]
+    except InputError as error:
+        return [Problem("parse", error.message)]
+    problems = schema_problems(document, schema) if schema is not None else []
+    if b"$crdt" in data:
+        problems += crdt_problems(path, document)
+    return problems
+
+
+def marker_problems(data: bytes) -> list[Problem]:
+    """One problem per conflict left in the file (or per stray marker when there is no start)."""
+    lines = conflict_marker_lines(data)
+    if not lines:
+        return []
+    text = data.splitlines()
+    starts = [n for n in lines if text[n - 1].startswith(b"<")] or lines[:1]
+    marker = "<" * 7 if text[starts[0] - 1].startswith(b"<") else text[starts[0] - 1][:7].decode()
+    return [Problem("markers", f"conflict marker {marker} left by a merge.", n) for n in starts]
+
+
+def schema_problems(document: Any, schema: SchemaValidator) -> list[Problem]:
+    """The document's schema violations, each at its JSON Pointer."""
+    from statemerge.pointer import format_pointer
+
+    problems = []
+    for error in schema.iter_errors(document):
+        pointer = format_pointer(error.absolute_path)
+        problems.append(Problem("schema", f"{_at(pointer)}: {error.message}", pointer=pointer))
+    return sorted(problems, key=lambda problem: problem.pointer or "")
+
+
+def crdt_problems(path: str, document: Any) -> list[Problem]:
+    """The first malformed CRDT node, if any."""
+    from statemerge.crdt import validate
+
+    try:
+        validate(document, source=path)
+    except NodeError as error:
+        return [Problem("crdt", f"{_at(error.pointer)}: {error.reason}", pointer=error.pointer)]
+    return []
+
+
+def _at(pointer: str) -> str:
+    return f"at {pointer!r}" if pointer else "at the root"
+
+
+def event_log_problems(path: str, data: bytes) -> list[Problem]:
+    """An event log's problems: its own verifier's, or else each line must be a JSON object."""
+    try:
+        from statemerge.eventlog import verify_log  # type: ignore[attr-defined]
+    except ImportError:
+        verify_log = None
+    if verify_log is not None:
+        try:
+            found = verify_log(data, source=path)
+        except InputError as error:
+            return [Problem("event-log", error.message)]
+        return [Problem("event-log", problem.message, problem.line) for problem in found]
+    from statemerge.documents import parse_value
+
+    problems = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            event = parse_value(line, f"{path}:{number}", "json")
+        except ParseError as error:
+            problems.append(Problem("parse", error.reason, number, error.column))
+            continue
+        if not isinstance(event, dict):
+            problems.append(Problem("event-log", "an event must be a JSON object.", number))
+    return problems
+
+
+def load_schema(path: str) -> SchemaValidator:
+    """A validator for a JSON Schema file (JSON or YAML); bad input when it is not a schema."""
+    from jsonschema import SchemaError
+    from jsonschema.validators import validator_for
+
+    from statemerge.documents import read_value
+
+    schema = read_value(path)
+    if not isinstance(schema, dict):
+        raise InputError(f"{path}: a JSON Schema must be an object.")
+    validator_class = validator_for(schema)
+    try:
+        validator_class.check_schema(schema)
+    except SchemaError as error:
+        raise InputError(f"{path}: not a valid JSON Schema: {error.message}") from None
+    validator: SchemaValidator = validator_class(
+        schema, format_checker=validator_class.FORMAT_CHECKER
+    )
+    return validator

@@ -1,12 +1,24 @@
-"""Merging three documents given as bytes: parse, merge, render, the step both `merge` and the
-git driver call. (Being written; the signatures below are final.)"""
+"""Merging three documents given as bytes: parse, find the rules, merge, write the result.
+
+The one step behind both `statemerge merge` and the git driver.
+"""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from statemerge.documents.formats import detect_format
+from statemerge.documents.layout import Document, parse_document
+from statemerge.merge.conflicts import Conflict, Resolution, as_objects, take_side
+from statemerge.merge.markers import with_markers
+from statemerge.merge.rules import RuleSet, find_rules_file, load_rules
+from statemerge.merge.threeway import merge
+
 ConflictStyle = Literal["markers", "object", "ours", "theirs"]
+CONFLICT_STYLES = ("markers", "object", "ours", "theirs")
 
 
 @dataclass(frozen=True)
@@ -27,15 +39,31 @@ class MergeOutcome:
     """The merged document and what happened on the way."""
 
     output: bytes
-    clean: bool  # no conflicts left unresolved by a rule (a side taken by --conflict still counts)
-    conflicts: list[Any] = field(default_factory=list)  # merge.conflicts.Conflict
-    resolved: list[Any] = field(default_factory=list)  # merge.conflicts.Resolution
-    notes: list[str] = field(default_factory=list)  # e.g. a rule that could not apply
+    conflicts: list[Conflict] = field(default_factory=list)
+    resolved: list[Resolution] = field(default_factory=list)
+    resolved_by: str | None = None  # `ours`/`theirs` when --conflict took a side
+    documents: tuple[Any, Any, Any] = (None, None, None)  # base, ours, theirs values
+    rules_file: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        """No conflict was found (rules may have resolved some)."""
+        return not self.conflicts
 
     @property
     def exit_code(self) -> int:
-        """0 clean or resolved by --conflict ours/theirs, 1 conflicts left in the output."""
-        return 0 if self.clean else 1
+        """0 when the output holds no conflict, 1 when conflicts are left in it."""
+        return 0 if self.clean or self.resolved_by else 1
+
+    def report(self) -> dict[str, Any]:
+        """The `--report-json` document."""
+        return {
+            "clean": self.clean,
+            "conflicts": [conflict.as_report(self.resolved_by) for conflict in self.conflicts],
+            "resolved": [{"path": r.path, "strategy": r.strategy, "rule": r.rule}
+                         for r in self.resolved],
+            "rules_file": self.rules_file,
+        }
 
 
 def merge_texts(
@@ -45,4 +73,45 @@ def merge_texts(
 
     Raises InputError (or a subclass) for bad input, RulesError for a bad rules file.
     """
-    raise NotImplementedError
+    fmt = detect_format(options.path_hint or names[1], options.fmt)
+    base_doc = parse_document(base, names[0], fmt, empty_is_absent=True)
+    ours_doc = parse_document(ours, names[1], fmt)
+    theirs_doc = parse_document(theirs, names[2], fmt)
+    rules, rules_path = _rules(options)
+    if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
+        sys.setrecursionlimit(10_000)
+    result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules)
+    outcome = MergeOutcome(b"", result.conflicts, result.resolved,
+                           documents=(base_doc.value, ours_doc.value, theirs_doc.value),
+                           rules_file=rules_path)
+    if result.clean:
+        text = ours_doc.render(result.value)
+    elif options.conflict in ("ours", "theirs"):
+        outcome.resolved_by = options.conflict
+        text = ours_doc.render(take_side(result.value, options.conflict))
+    elif options.conflict == "object":
+        text = ours_doc.render(as_objects(result.value))
+    else:
+        text = _markers(ours_doc, result.value, options)
+    outcome.output = text.encode()
+    return outcome
+
+
+def _markers(ours_doc: Document, value: Any, options: MergeOptions) -> str:
+    ours_text = ours_doc.render(take_side(value, "ours"))
+    theirs_text = ours_doc.render(take_side(value, "theirs"))
+    base_text = ours_doc.render(take_side(value, "base")) if options.diff3 else None
+    return with_markers(ours_text, theirs_text, base=base_text, labels=options.labels,
+                        marker_size=options.marker_size)
+
+
+def _rules(options: MergeOptions) -> tuple[RuleSet, str | None]:
+    if options.rules_file is not None:
+        path: Path | None = Path(options.rules_file)
+    elif options.path_hint is not None:
+        path = find_rules_file(Path(options.path_hint))
+    else:
+        path = None
+    if path is None:
+        return RuleSet(), None
+    return load_rules(path, merged_path=options.path_hint), str(path)

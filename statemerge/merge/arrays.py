@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
+from statemerge.merge.diff import opcodes
 from statemerge.merge.ordering import merged_order
 from statemerge.merge.rules import Tokens
 from statemerge.merge.strategies import union
@@ -125,9 +125,8 @@ def _edits(base_keys: list[Any], side_keys: list[Any], side: list[Any]
         suffix += 1
     middle_base = base_keys[prefix:len(base_keys) - suffix]
     middle_side = side_keys[prefix:len(side_keys) - suffix]
-    matcher = SequenceMatcher(None, middle_base, middle_side, autojunk=False)
     return [(prefix + i1, prefix + i2, side[prefix + j1:prefix + j2])
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+            for tag, i1, i2, j1, j2 in opcodes(middle_base, middle_side) if tag != "equal"]
 
 
 def merge_sequence(merger: Merger, base: list[Any], ours: list[Any], theirs: list[Any],

@@ -1,0 +1,184 @@
+"""JSON text: strict parsing with positions in errors, duplicate keys refused, layout detection
+and rendering in a detected layout.
+
+Parsing takes orjson's fast path and proves it safe by rendering the value back: when the bytes
+come back identical, the document held no duplicate key, no integer beyond 64 bits and no float
+spelled unusually. Otherwise the standard library parses it again, exactly (big integers kept,
+duplicate keys refused with their line).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from statemerge.errors import DuplicateKeyError, ParseError
+
+MAX_DEPTH = 1000
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text (a BOM is dropped); binary or other encodings are bad input."""
+    if b"\x00" in data:
+        raise ParseError(source, "binary content (NUL bytes); expected a UTF-8 text file.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ParseError(source, "not valid UTF-8 text.", line) from None
+    return text.removeprefix("\ufeff")
+
+
+@dataclass(frozen=True)
+class JsonLayout:
+    """How a JSON document is written: enough to write a merged one the same way."""
+
+    indent: str | None = "  "  # None: all on one line
+    key_separator: str = ": "
+    newline: str = "\n"
+    final_newline: bool = True
+    ascii_only: bool = False
+
+    @property
+    def orjson_native(self) -> bool:
+        """Whether orjson renders this layout exactly (2-space indent or compact)."""
+        return (self.newline == "\n" and not self.ascii_only
+                and ((self.indent == "  " and self.key_separator == ": ")
+                     or (self.indent is None and self.key_separator == ":")))
+
+
+_INDENT = re.compile(r"\n([ \t]+)\S")
+_KEY_SEPARATOR = re.compile(r'"(?:[^"\\\n]|\\.)*"([ \t]*:[ \t]*)')
+
+
+def detect_layout(text: str) -> JsonLayout:
+    """The layout of a JSON document, from its first lines."""
+    head = text[:65536]
+    indent_match = _INDENT.search(head)
+    indent = indent_match.group(1) if indent_match else None
+    separator_match = _KEY_SEPARATOR.search(head)
+    key_separator = separator_match.group(1) if separator_match else (": " if indent else ":")
+    newline = "\r\n" if "\r\n" in head else "\n"
+    ascii_only = text.isascii() and "\\u" in head
+    return JsonLayout(indent, key_separator.strip() + (" " if key_separator.endswith(" ") else ""),
+                      newline, text.endswith("\n"), ascii_only)
+
+
+def render(value: Any, layout: JsonLayout) -> str:
+    """A value as JSON text in a layout (orjson where it renders the layout exactly)."""
+    body: str | None = None
+    if layout.orjson_native:
+        import orjson
+
+        try:
+            option = orjson.OPT_INDENT_2 if layout.indent else 0
+            body = orjson.dumps(value, option=option).decode()
+        except TypeError:  # integers beyond 64 bits, or nesting orjson refuses
+            body = None
+    if body is None:
+        indent = layout.indent if layout.indent is not None else None
+        body = json.dumps(value, indent=indent, ensure_ascii=layout.ascii_only,
+                          separators=("," if indent is not None else ",", layout.key_separator))
+        if layout.newline != "\n":
+            body = body.replace("\n", layout.newline)
+    return body + (layout.newline if layout.final_newline else "")
+
+
+def parse_json(data: bytes, source: str) -> Any:
+    """Parse a JSON document into plain data; errors name the file, line and column."""
+    return parse_json_text(data, decode(data, source), source)
+
+
+def parse_json_text(data: bytes, text: str, source: str) -> Any:
+    """Parse JSON given both its bytes and its decoded text (see the module docstring)."""
+    return parse_json_layout(data, text, source)[0]
+
+
+def parse_json_layout(data: bytes, text: str, source: str) -> tuple[Any, JsonLayout, bool]:
+    """The value, the layout, and whether rendering the value in that layout gives `text`."""
+    import orjson
+
+    if not text.strip():
+        raise ParseError(source, "empty file; expected a JSON document.", 1, 1)
+    layout = detect_layout(text)
+    try:
+        value = orjson.loads(data if not data.startswith(b"\xef\xbb\xbf") else text)
+    except orjson.JSONDecodeError:
+        pass  # the exact parser below says where
+    else:
+        if layout.orjson_native and render(value, layout) == text:
+            return value, layout, True
+    return _parse_exactly(text, source), layout, False
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
+    return value
+
+
+def _parse_exactly(text: str, source: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise ParseError(source, _sentence(error.msg), error.lineno, error.colno) from None
+    except _Duplicate as duplicate:
+        line, column = _locate_duplicate(text, duplicate.key)
+        raise DuplicateKeyError(source, duplicate.key, line, column) from None
+    except RecursionError:
+        raise ParseError(source, f"nested deeper than {MAX_DEPTH} levels.") from None
+    except ValueError as error:
+        raise ParseError(source, _sentence(str(error))) from None
+
+
+def _sentence(message: str) -> str:
+    if message[:1].isupper() and message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    return f"invalid JSON: {message or 'not a JSON document'}."
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+
+
+def _locate_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
+    """The line and column of the second occurrence of `key` within one object."""
+    stack: list[set[str] | None] = []
+    expect_key = False
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            stack.append(set())
+            expect_key = True
+        elif token == "[":
+            stack.append(None)
+        elif token in "}]":
+            if stack:
+                stack.pop()
+        elif token == ",":
+            expect_key = bool(stack) and stack[-1] is not None
+        elif token == ":":
+            expect_key = False
+        elif expect_key and stack and stack[-1] is not None:
+            name = json.loads(token)
+            if name in stack[-1] and name == key:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+                return line, column
+            stack[-1].add(name)
+    return None, None

@@ -1,0 +1,92 @@
+"""Writing a merged value in the layout of ours, keeping the exact bytes of untouched parts.
+
+The value is rendered twice in ours' detected layout: ours as it was (`before`) and the merged
+value (`after`). Where `before` is ours' text exactly (the common case: a file written by a
+program), `after` is the answer. Otherwise the lines that changed from `before` to `after` are
+spliced into ours' own text by a three-way line merge; the result is parsed back and used only if
+it holds exactly the merged value (else `after` is used): layout is kept where possible, data
+always.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from statemerge.documents.formats import Format
+from statemerge.documents.jsontext import JsonLayout, decode, render
+from statemerge.merge.values import ABSENT, same
+
+
+@dataclass
+class Document:
+    """One parsed side: its text, plain value, and what is needed to write in its layout."""
+
+    source: str
+    fmt: Format
+    text: str
+    value: Any
+    layout: JsonLayout | None = None  # JSON only
+    reproduced: bool = False  # JSON: rendering `value` in `layout` gives `text` exactly
+    _rendered: dict[str, str] = field(default_factory=dict)
+
+    def render(self, value: Any) -> str:
+        """`value` written in this document's layout (see the module docstring)."""
+        if value is self.value:
+            return self.text
+        if self.fmt == "json":
+            assert self.layout is not None
+            after = render(value, self.layout)
+            if self.reproduced:
+                return after
+            before = self._rendered.setdefault("before", render(self.value, self.layout))
+        else:
+            from statemerge.documents.yaml import dump_roundtrip, load_roundtrip, patch_tree
+
+            if "before" not in self._rendered:
+                self._rendered["before"] = dump_roundtrip(
+                    load_roundtrip(self.text.encode(), self.source), self.text)
+            before = self._rendered["before"]
+            tree = load_roundtrip(self.text.encode(), self.source)
+            after = dump_roundtrip(patch_tree(tree, value), self.text)
+        if before == self.text:
+            return after
+        spliced = splice(self.text, before, after)
+        return spliced if self._holds(spliced, value) else after
+
+    def _holds(self, text: str, value: Any) -> bool:
+        from statemerge.documents.formats import parse_value
+        from statemerge.errors import InputError
+
+        try:
+            return same(parse_value(text.encode(), self.source, self.fmt), value)
+        except InputError:
+            return False
+
+
+def parse_document(data: bytes, source: str, fmt: Format, *, empty_is_absent: bool = False
+                   ) -> Document:
+    """Parse one side. With `empty_is_absent`, an empty or blank file has the value ABSENT."""
+    text = decode(data, source)
+    if empty_is_absent and not text.strip():
+        return Document(source, fmt, text, ABSENT)
+    if fmt == "json":
+        from statemerge.documents.jsontext import parse_json_layout
+
+        value, layout, reproduced = parse_json_layout(data, text, source)
+        return Document(source, fmt, text, value, layout, reproduced)
+    from statemerge.documents.yaml import parse_yaml_plain
+
+    return Document(source, fmt, text, parse_yaml_plain(data, source))
+
+
+def splice(original: str, before: str, after: str) -> str:
+    """Apply the line changes from `before` to `after` onto `original` (after wins on overlap)."""
+    from statemerge.merge.arrays import merge_sequence
+    from statemerge.merge.rules import Rule, RuleSet
+    from statemerge.merge.threeway import Merger
+
+    after_wins = Merger(RuleSet((Rule("", (), strategy="theirs"),)), crdt=False)
+    lines = merge_sequence(after_wins, before.splitlines(keepends=True),
+                           original.splitlines(keepends=True), after.splitlines(keepends=True), ())
+    return "".join(lines)

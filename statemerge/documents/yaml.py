@@ -1,0 +1,233 @@
+"""YAML: safe loading into plain data (YAML 1.2, no tags that build objects, bounded aliases),
+and round-trip writing with ruamel.yaml that keeps comments, quoting and style.
+
+ruamel is imported here only, and this module only when a YAML file is met.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+from statemerge.documents.jsontext import decode
+from statemerge.errors import DuplicateKeyError, ParseError
+
+STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "omap")
+)
+
+
+def _yaml(typ: str = "rt") -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ=typ, pure=True)
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    # Timestamps stay the strings they were written as: JSON has no dates.
+    yaml.constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp",
+        lambda constructor, node: constructor.construct_scalar(node),
+    )
+    return yaml
+
+
+def load_roundtrip(data: bytes, source: str) -> Any:
+    """The round-trip tree (ruamel's CommentedMap/Seq with comments) of one YAML document."""
+    from ruamel.yaml.constructor import DuplicateKeyError as RuamelDuplicateKey
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    text = decode(data, source)
+    yaml = _yaml()
+    try:
+        documents = list(yaml.load_all(text))
+    except RuamelDuplicateKey as error:
+        mark = error.problem_mark
+        key = _duplicate_key_name(str(error.problem))
+        raise DuplicateKeyError(source, key, mark.line + 1 if mark else None,
+                                mark.column + 1 if mark else None) from None
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        reason = error.problem or error.context or "invalid YAML"
+        raise ParseError(source, f"invalid YAML: {reason}.", mark.line + 1 if mark else None,
+                         mark.column + 1 if mark else None) from None
+    except YAMLError as error:
+        raise ParseError(source, f"invalid YAML: {error}.") from None
+    except RecursionError:
+        raise ParseError(source, "nested too deeply.") from None
+    if len(documents) > 1:
+        raise ParseError(source, f"holds {len(documents)} YAML documents; statemerge merges "
+                         "files of one document.")
+    return documents[0] if documents else None
+
+
+def _duplicate_key_name(problem: str) -> str:
+    """The key in ruamel's `found duplicate key "KEY" with value ...`."""
+    start = problem.find('"')
+    end = problem.find('"', start + 1)
+    return problem[start + 1:end] if 0 <= start < end else problem
+
+
+def to_plain(tree: Any, source: str, budget: int) -> Any:
+    """Plain JSON data from a round-trip tree; refuses object-building tags and alias bombs.
+
+    Aliases stay shared (no copies); `budget` bounds the number of nodes they expand to, so a
+    billion-laughs document is refused in time linear in its size.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any, depth: int) -> int:
+        if depth > 1000:
+            raise ParseError(source, "nested deeper than 1000 levels.")
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if isinstance(node, dict):
+            total = 1 + sum(size(child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            total = 1 + sum(size(child, depth + 1) for child in node)
+        else:
+            total = 1
+        sizes[key] = total
+        if total > budget:
+            raise ParseError(source, f"YAML aliases expand to more than {budget:,} nodes; "
+                             "refusing a possible alias bomb.")
+        return total
+
+    size(tree, 0)
+    converted: dict[int, Any] = {}
+
+    def plain(node: Any, pointer: str) -> Any:
+        key = id(node)
+        if key in converted:
+            return converted[key]
+        _check_tag(node, source, pointer)
+        result: Any
+        if isinstance(node, dict):
+            result = {}
+            converted[key] = result
+            for name, child in node.items():
+                if not isinstance(name, str):
+                    if isinstance(name, bool | int | float) or name is None:
+                        name = _key_text(name)
+                    else:
+                        raise ParseError(source, f"a mapping key at {pointer or '/'} is not a "
+                                         "scalar; JSON keys are strings.")
+                result[name] = plain(child, f"{pointer}/{name}")
+        elif isinstance(node, list):
+            result = []
+            converted[key] = result
+            result.extend(plain(child, f"{pointer}/{index}") for index, child in enumerate(node))
+        else:
+            result = _scalar(node, source, pointer)
+        return result
+
+    return plain(tree, "")
+
+
+def _key_text(name: Any) -> str:
+    if name is None:
+        return "null"
+    if isinstance(name, bool):
+        return "true" if name else "false"
+    return str(name)
+
+
+def _check_tag(node: Any, source: str, pointer: str) -> None:
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", tag) if tag is not None else None
+    if isinstance(value, str) and value and value not in STANDARD_TAGS:
+        raise ParseError(source, f"YAML tag {value!r} at {pointer or '/'} is not allowed "
+                         "(statemerge reads plain data only).")
+
+
+def _scalar(node: Any, source: str, pointer: str) -> Any:
+    if node is None or isinstance(node, bool):
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, datetime.date):
+        return node.isoformat()
+    raise ParseError(source, f"{type(node).__name__} value at {pointer or '/'} is not JSON data "
+                     "(binary and custom YAML types are not allowed).")
+
+
+def parse_yaml_plain(data: bytes, source: str) -> Any:
+    """A YAML document as plain JSON data."""
+    return to_plain(load_roundtrip(data, source), source, budget=100_000 + 10 * len(data))
+
+
+def dump_roundtrip(tree: Any, original: str) -> str:
+    """Write a round-trip tree in the indentation and document markers of `original`."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    yaml = _yaml()
+    try:
+        _, indent, block_seq_indent = load_yaml_guess_indent(original)
+    except Exception:  # guessing is best effort: fall back to ruamel's defaults
+        indent, block_seq_indent = 2, 0
+    indent = indent or 2
+    block_seq_indent = block_seq_indent or 0
+    yaml.indent(mapping=indent, sequence=block_seq_indent + 2, offset=block_seq_indent)
+    yaml.explicit_start = original.lstrip().startswith("---")
+    stream = io.StringIO()
+    yaml.dump(tree, stream)
+    text = stream.getvalue()
+    if not original.endswith("\n") and text.endswith("\n"):
+        text = text[:-1]
+    if "\r\n" in original:
+        text = text.replace("\n", "\r\n")
+    return text
+
+
+def patch_tree(tree: Any, merged: Any) -> Any:
+    """Make a round-trip tree hold `merged`, keeping the nodes (and comments) of what is equal."""
+    from statemerge.merge.values import same
+
+    if isinstance(tree, dict) and isinstance(merged, dict):
+        for key in [key for key in tree if key not in merged]:
+            del tree[key]
+        for position, (key, value) in enumerate(merged.items()):
+            if key in tree:
+                current = tree[key]
+                if not same(_loose_plain(current), value):
+                    tree[key] = patch_tree(current, value)
+            else:
+                tree.insert(position, key, value)
+        order = list(merged)
+        if list(tree) != order:
+            for key in order:  # move keys into the merged order, keeping their comments
+                tree.move_to_end(key)
+        return tree
+    if isinstance(tree, list) and isinstance(merged, list):
+        if len(tree) == len(merged):
+            for index, value in enumerate(merged):
+                if not same(_loose_plain(tree[index]), value):
+                    tree[index] = patch_tree(tree[index], value)
+            return tree
+        return merged
+    if not isinstance(tree, dict | list) and same(_loose_plain(tree), merged):
+        return tree
+    return merged
+
+
+def _loose_plain(node: Any) -> Any:
+    """Plain data of a subtree already validated at load time."""
+    if isinstance(node, dict):
+        return {(k if isinstance(k, str) else _key_text(k)): _loose_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_loose_plain(child) for child in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, datetime.date):
+        return node.isoformat()
+    return str(node)

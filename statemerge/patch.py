@@ -1,0 +1,480 @@
+"""Operations on JSON documents: RFC 6902 JSON Patch plus `inc`, shared by event logs and the store.
+
+Three steps, each usable alone:
+
+- `parse_op_words` turns command-line words (`set /a 1 inc /n 2` or JSON) into ops;
+- `validate_ops` checks the shape of ops read from a file or an event;
+- `apply_ops` applies them all or none, returning a new document and leaving the input alone.
+
+>>> apply_ops({"n": 1}, parse_op_words(["inc", "/n", "2", "set", "/s", '"x"']))
+{'n': 3, 's': 'x'}
+
+Applying copies only the containers along the changed paths (the rest is shared with the input), so
+a small edit of a large document costs the depth of the path, not the size of the document.
+`apply_ops_in_place` is the replay hot path: it edits the document itself and undoes a half-applied
+event when a later op fails.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from statemerge.errors import InputError, PatchError, UsageError
+from statemerge.pointer import unescape
+
+Op = dict[str, Any]
+
+OP_NAMES = ("add", "remove", "replace", "move", "copy", "test", "inc")
+_NEEDS_VALUE = frozenset(("add", "replace", "test", "inc"))
+_NEEDS_FROM = frozenset(("move", "copy"))
+SHORTHAND = {"set": 2, "delete": 1, "inc": 2, "insert": 2}
+_MISSING = object()
+
+
+# --- Parsing command-line words -------------------------------------------------------------
+
+
+def parse_op_words(words: Sequence[str]) -> list[Op]:
+    """Turn CLI words into ops: JSON Patch JSON words, or shorthand `set P V`, `delete P`,
+    `inc P N`, `insert P V` (V and N are JSON values); several may follow each other.
+
+    >>> parse_op_words(["set", "/a", "1", "delete", "/b"])
+    [{'op': 'add', 'path': '/a', 'value': 1}, {'op': 'remove', 'path': '/b'}]
+    """
+    ops: list[Op] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        if word in SHORTHAND:
+            count = SHORTHAND[word]
+            args = list(words[position + 1 : position + 1 + count])
+            if len(args) < count:
+                needs = "a path and a JSON value" if count == 2 else "a path"
+                raise UsageError(f"The {word!r} operation needs {needs}.")
+            ops.append(_shorthand(word, args))
+            position += 1 + count
+        elif word.lstrip().startswith(("{", "[")):
+            ops.extend(_json_word(word))
+            position += 1
+        else:
+            raise UsageError(
+                f"Unknown operation {word!r}: use set, delete, inc, insert or JSON Patch JSON."
+            )
+    if not ops:
+        raise UsageError("No operation given: use set, delete, inc, insert or JSON Patch JSON.")
+    return ops
+
+
+def _shorthand(word: str, args: list[str]) -> Op:
+    path = args[0]
+    _check_pointer_syntax(path, UsageError, f"The {word!r} operation")
+    if word == "delete":
+        return {"op": "remove", "path": path}
+    value = _json_argument(word, path, args[1])
+    if word == "inc":
+        if not _is_number(value):
+            raise UsageError(f"The amount for inc {path} must be a number, not {args[1]!r}.")
+        return {"op": "inc", "path": path, "value": value}
+    last = path.rsplit("/", 1)[-1] if path else ""
+    if word == "insert":
+        if not path or not (last == "-" or _is_index_token(last)):
+            raise UsageError(f"insert needs a path ending in an array index or '-', not {path!r}.")
+        return {"op": "add", "path": path, "value": value}
+    # set: `add` creates or replaces a member; at an array index `add` would insert, so replace.
+    name = "replace" if path and _is_index_token(last) else "add"
+    return {"op": name, "path": path, "value": value}
+
+
+def _json_argument(word: str, path: str, text: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except ValueError:
+        raise UsageError(
+            f"The value {text!r} for {word} {path} is not JSON "
+            f"(write a string with quotes, like '\"{text}\"')."
+        ) from None
+
+
+def _json_word(word: str) -> list[Op]:
+    try:
+        value = json.loads(word, parse_constant=_reject_constant)
+    except ValueError as error:
+        raise UsageError(f"The operation {word!r} is not valid JSON ({error}).") from None
+    try:
+        return validate_ops(
+            value if isinstance(value, list) else [value], source="the command line"
+        )
+    except InputError as error:
+        raise UsageError(error.message) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# --- Validating the shape of ops ------------------------------------------------------------
+
+
+def validate_ops(ops: Any, *, source: str) -> list[Op]:
+    """Check that `ops` is a list of well-formed operations; raise InputError naming `source`."""
+    if not isinstance(ops, list):
+        raise InputError(f"{source}: ops must be a list of operations, not {_kind(ops)}.")
+    for index, op in enumerate(ops):
+        problem = op_problem(op)
+        if problem is not None:
+            raise InputError(f"{source}: operation {index}: {problem}")
+    return ops
+
+
+def op_problem(op: Any) -> str | None:
+    """Why one operation is malformed (a full sentence), or None when it is fine."""
+    if not isinstance(op, dict):
+        return f"an operation must be an object, not {_kind(op)}."
+    name = op.get("op")
+    if name not in OP_NAMES:
+        return f"unknown op {name!r} (known: {', '.join(OP_NAMES)})."
+    path = op.get("path")
+    if not isinstance(path, str):
+        return f"{name} needs a string 'path'."
+    problem = _pointer_problem(path)
+    if problem:
+        return f"path {problem}"
+    if name in _NEEDS_VALUE and "value" not in op:
+        return f"{name} at {path!r} needs a 'value'."
+    if name == "inc" and not _is_number(op["value"]):
+        return f"inc at {path!r} needs a number 'value', not {_kind(op['value'])}."
+    if name in _NEEDS_FROM:
+        source = op.get("from")
+        if not isinstance(source, str):
+            return f"{name} to {path!r} needs a string 'from'."
+        problem = _pointer_problem(source)
+        if problem:
+            return f"from {problem}"
+        if name == "move" and path.startswith(source + "/"):
+            return f"move cannot put {source!r} inside itself at {path!r}."
+    return None
+
+
+def _pointer_problem(pointer: str) -> str | None:
+    if pointer and not pointer.startswith("/"):
+        return f"{pointer!r} is not a JSON Pointer: it must be empty or start with '/'."
+    if "~" in pointer and any(not part.startswith(("0", "1")) for part in pointer.split("~")[1:]):
+        return f"{pointer!r} is not a JSON Pointer: '~' must be followed by 0 or 1."
+    return None
+
+
+def _check_pointer_syntax(pointer: str, error: type[UsageError], what: str) -> None:
+    problem = _pointer_problem(pointer)
+    if problem:
+        raise error(f"{what}: {problem}")
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and (not isinstance(value, float) or math.isfinite(value))
+    )
+
+
+def _is_index_token(token: str) -> bool:
+    return token.isdigit() and (token == "0" or not token.startswith("0"))
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
+# --- Applying ops ---------------------------------------------------------------------------
+
+
+def apply_ops(document: Any, ops: Sequence[Op]) -> Any:
+    """A new document with every op applied, or PatchError and no change (the input is shared,
+    never mutated).
+
+    >>> apply_ops({"a": [1, 2]}, [{"op": "add", "path": "/a/1", "value": 9}])
+    {'a': [1, 9, 2]}
+    """
+    editor = _Editor(document, copy=True)
+    for op in ops:
+        editor.apply(op)
+    return editor.root
+
+
+def apply_ops_in_place(document: Any, ops: Sequence[Op]) -> Any:
+    """Apply ops by editing `document` itself; returns the (possibly replaced) root.
+
+    All or nothing: when an op fails, the ops before it are undone and PatchError is raised.
+    """
+    editor = _Editor(document, copy=False)
+    try:
+        for op in ops:
+            editor.apply(op)
+    except PatchError:
+        editor.undo()
+        raise
+    return editor.root
+
+
+@lru_cache(maxsize=8192)
+def split_pointer(pointer: str) -> tuple[str, ...]:
+    """A pointer's unescaped tokens (cached: replay meets the same paths again and again)."""
+    if pointer == "":
+        return ()
+    if not pointer.startswith("/"):
+        raise PatchError(f"JSON Pointer {pointer!r} must be empty or start with '/'.")
+    tokens = pointer[1:].split("/")
+    if "~" in pointer:
+        return tuple(unescape(token) for token in tokens)
+    return tuple(tokens)
+
+
+def _index(token: str, length: int, path: str, *, allow_end: bool) -> int:
+    if token == "-" and allow_end:
+        return length
+    if not _is_index_token(token):
+        raise PatchError(f"{path} does not exist: {token!r} is not an array index.")
+    index = int(token)
+    if index > (length if allow_end else length - 1):
+        raise PatchError(f"{path} does not exist: index {index} is past the end (length {length}).")
+    return index
+
+
+def _where(path: str) -> str:
+    return path or "the root"
+
+
+def _clone(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _clone(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clone(item) for item in value]
+    return value
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """JSON equality: `1 == 1.0`, but `true` is not `1` and key order does not matter."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict):
+        return (
+            isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(json_equal(a[key], b[key]) for key in a)
+        )
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(json_equal, a, b))
+    if isinstance(a, str) or isinstance(b, str) or a is None or b is None:
+        return type(a) is type(b) and a == b
+    return bool(a == b)
+
+
+class _Editor:
+    """Applies ops to one document, copying shared containers (copy mode) or keeping an undo
+    journal (in-place mode), so that a failed op never leaves a half-applied event behind."""
+
+    __slots__ = ("fresh", "journal", "root")
+
+    def __init__(self, document: Any, *, copy: bool) -> None:
+        self.root = document
+        # Copy mode: ids of the containers this editor made (and so may mutate).
+        self.fresh: set[int] | None = set() if copy else None
+        self.journal: list[tuple[Any, ...]] = []
+
+    def apply(self, op: Op) -> None:
+        name = op.get("op")
+        path = op.get("path")
+        if not isinstance(path, str):
+            raise PatchError(f"Operation {op!r} has no string path.")
+        if name == "add":
+            self._add(path, op["value"])
+        elif name == "replace":
+            self._replace(path, op["value"])
+        elif name == "remove":
+            self._remove(path)
+        elif name == "inc":
+            self._inc(path, op["value"])
+        elif name == "test":
+            if not json_equal(self._read(path), op["value"]):
+                raise PatchError(f"Test failed at {_where(path)}: the value differs.")
+        elif name == "copy":
+            self._add(path, _clone(self._read(op["from"])))
+        elif name == "move":
+            source = op["from"]
+            if path.startswith(source + "/"):
+                raise PatchError(f"Cannot move {source} inside itself to {path}.")
+            if source == path:
+                self._read(source)
+            else:
+                value = self._remove(source)
+                self._add(path, value)
+        else:
+            raise PatchError(f"Unknown op {name!r}.")
+
+    def _read(self, path: str) -> Any:
+        node = self.root
+        for token in split_pointer(path):
+            if isinstance(node, dict):
+                node = node.get(token, _MISSING)
+                if node is _MISSING:
+                    raise PatchError(f"{path} does not exist.")
+            elif isinstance(node, list):
+                node = node[_index(token, len(node), path, allow_end=False)]
+            else:
+                raise PatchError(f"{path} does not exist.")
+        return node
+
+    def _parent(self, tokens: tuple[str, ...], path: str) -> Any:
+        """The container holding the last token, made writable."""
+        fresh = self.fresh
+        node = self.root
+        if fresh is not None and id(node) not in fresh:
+            node = self.root = self._copy(node)
+        for token in tokens[:-1]:
+            if isinstance(node, dict):
+                child = node.get(token, _MISSING)
+                if child is _MISSING:
+                    raise PatchError(f"{path} does not exist.")
+                key: Any = token
+            elif isinstance(node, list):
+                key = _index(token, len(node), path, allow_end=False)
+                child = node[key]
+            else:
+                raise PatchError(f"{path} does not exist.")
+            if fresh is not None and id(child) not in fresh:
+                child = node[key] = self._copy(child)
+            node = child
+        return node
+
+    def _copy(self, node: Any) -> Any:
+        assert self.fresh is not None
+        if isinstance(node, dict):
+            node = dict(node)
+        elif isinstance(node, list):
+            node = list(node)
+        else:
+            return node
+        self.fresh.add(id(node))
+        return node
+
+    def _set_root(self, value: Any) -> None:
+        self.journal.append(("root", self.root))
+        self.root = value
+
+    def _add(self, path: str, value: Any) -> None:
+        if self.fresh is None:
+            value = _clone(value)
+        tokens = split_pointer(path)
+        if not tokens:
+            self._set_root(value)
+            return
+        parent = self._parent(tokens, path)
+        token = tokens[-1]
+        if isinstance(parent, dict):
+            old = parent.get(token, _MISSING)
+            parent[token] = value
+            self.journal.append(("dict", parent, token, old))
+        elif isinstance(parent, list):
+            index = _index(token, len(parent), path, allow_end=True)
+            parent.insert(index, value)
+            self.journal.append(("inserted", parent, index))
+        else:
+            raise PatchError(f"{path} cannot be added: its parent is not an object or array.")
+
+    def _replace(self, path: str, value: Any) -> None:
+        if self.fresh is None:
+            value = _clone(value)
+        tokens = split_pointer(path)
+        if not tokens:
+            self._set_root(value)
+            return
+        parent = self._parent(tokens, path)
+        token = tokens[-1]
+        if isinstance(parent, dict):
+            old = parent.get(token, _MISSING)
+            if old is _MISSING:
+                raise PatchError(f"{path} does not exist.")
+            parent[token] = value
+            self.journal.append(("dict", parent, token, old))
+        elif isinstance(parent, list):
+            index = _index(token, len(parent), path, allow_end=False)
+            self.journal.append(("list", parent, index, parent[index]))
+            parent[index] = value
+        else:
+            raise PatchError(f"{path} does not exist.")
+
+    def _remove(self, path: str) -> Any:
+        tokens = split_pointer(path)
+        if not tokens:
+            raise PatchError("Cannot remove the whole document (path '').")
+        parent = self._parent(tokens, path)
+        token = tokens[-1]
+        if isinstance(parent, dict):
+            old = parent.pop(token, _MISSING)
+            if old is _MISSING:
+                raise PatchError(f"{path} does not exist.")
+            self.journal.append(("dict", parent, token, old))
+            return old
+        if isinstance(parent, list):
+            index = _index(token, len(parent), path, allow_end=False)
+            old = parent.pop(index)
+            self.journal.append(("removed", parent, index, old))
+            return old
+        raise PatchError(f"{path} does not exist.")
+
+    def _inc(self, path: str, amount: Any) -> None:
+        if not _is_number(amount):
+            raise PatchError(f"inc at {_where(path)} needs a number, not {_kind(amount)}.")
+        tokens = split_pointer(path)
+        if not tokens:
+            if not _is_number(self.root):
+                raise PatchError(f"Cannot inc the root: it is {_kind(self.root)}, not a number.")
+            self._set_root(self.root + amount)
+            return
+        parent = self._parent(tokens, path)
+        token = tokens[-1]
+        key: Any
+        if isinstance(parent, dict):
+            key, old = token, parent.get(token, _MISSING)
+        elif isinstance(parent, list):
+            key = _index(token, len(parent), path, allow_end=False)
+            old = parent[key]
+        else:
+            raise PatchError(f"{path} does not exist.")
+        if old is _MISSING:
+            parent[key] = amount
+        elif _is_number(old):
+            parent[key] = old + amount
+        else:
+            raise PatchError(f"Cannot inc {path}: it is {_kind(old)}, not a number.")
+        self.journal.append(("dict" if isinstance(parent, dict) else "list", parent, key, old))
+
+    def undo(self) -> None:
+        """Revert every journaled change, newest first (in-place mode)."""
+        for entry in reversed(self.journal):
+            kind = entry[0]
+            if kind == "root":
+                self.root = entry[1]
+            elif kind == "dict":
+                _, parent, key, old = entry
+                if old is _MISSING:
+                    parent.pop(key, None)
+                else:
+                    parent[key] = old
+            elif kind == "list":
+                _, parent, index, old = entry
+                parent[index] = old
+            elif kind == "inserted":
+                _, parent, index = entry
+                del parent[index]
+            else:  # removed
+                _, parent, index, old = entry
+                parent.insert(index, old)
+        self.journal.clear()

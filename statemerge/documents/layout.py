@@ -36,10 +36,12 @@ class Document:
             return self.text
         if self.fmt == "json":
             assert self.layout is not None
-            after = render(value, self.layout)
             if self.reproduced:
-                return after
-            before = self._rendered.setdefault("before", render(self.value, self.layout))
+                return render(value, self.layout)
+            from statemerge.documents.jsonspans import SpanWriter
+
+            written = SpanWriter(self.text, self.layout).document(value, self.value)
+            return written if self._holds(written, value) else render(value, self.layout)
         else:
             from statemerge.documents.yaml import dump_roundtrip, load_roundtrip, patch_tree
 

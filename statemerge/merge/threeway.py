@@ -12,7 +12,6 @@ lets the writer keep their bytes and lets the output step skip them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +21,6 @@ from statemerge.merge.rules import RuleSet, Tokens
 from statemerge.merge.strategies import CannotApply, later_side, resolve
 from statemerge.merge.values import ABSENT, same
 from statemerge.pointer import format_pointer
-
-NodeJoin = Callable[[Any, Any, str], Any]
-
 
 @dataclass
 class MergeResult:
@@ -40,20 +36,15 @@ class MergeResult:
         return not self.conflicts
 
 
-def _crdt_hooks() -> tuple[Callable[[Any], bool], NodeJoin] | None:
-    try:
-        from statemerge import crdt
-    except ImportError:  # pragma: no cover - the CRDT package is part of statemerge
-        return None
-    is_node = getattr(crdt, "is_node", None)
-    join = getattr(crdt, "join", None)
-    if is_node is None or join is None:
-        return None
+def _is_node(value: Any) -> bool:
+    """A CRDT node: an object with a `$crdt` type tag (rule 4)."""
+    return isinstance(value, dict) and "$crdt" in value
 
-    def join_at(ours: Any, theirs: Any, pointer: str) -> Any:
-        return join(ours, theirs, pointer=pointer)
 
-    return is_node, join_at
+def _join(ours: Any, theirs: Any, pointer: str) -> Any:
+    from statemerge import crdt  # imported only when a document holds CRDT nodes
+
+    return crdt.join(ours, theirs, pointer=pointer)
 
 
 class Merger:
@@ -64,8 +55,7 @@ class Merger:
         self.conflicts: list[Conflict] = []
         self.resolved: list[Resolution] = []
         self._lww = self.rules.has_lww
-        hooks = _crdt_hooks() if crdt else None
-        self._is_node, self._join = hooks if hooks else (None, None)
+        self._crdt = crdt
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -82,10 +72,10 @@ class Merger:
         return self._changed_on_both(base, ours, theirs, path)
 
     def _changed_on_both(self, base: Any, ours: Any, theirs: Any, path: Tokens) -> Any:
-        if self._is_node is not None and self._join is not None:
-            ours_node, theirs_node = self._is_node(ours), self._is_node(theirs)
+        if self._crdt:
+            ours_node, theirs_node = _is_node(ours), _is_node(theirs)
             if ours_node and theirs_node:
-                return self._join(ours, theirs, format_pointer(path))
+                return _join(ours, theirs, format_pointer(path))
             if (ours_node or theirs_node) and ours is not ABSENT and theirs is not ABSENT:
                 return self.conflict(path, "crdt/plain", base, ours, theirs)
         if isinstance(ours, dict) and isinstance(theirs, dict):

@@ -1,0 +1,209 @@
+"""Writing a merged value into ours' JSON text, keeping the exact bytes of what did not change.
+
+Ours' text is scanned once for the spans of its values (where each starts and ends, and the
+white space around the items of each container). Writing then copies every unchanged value's
+bytes as they were; a changed container keeps its own white space (inline stays inline, the
+indent stays the indent) and only its changed members are written anew.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from statemerge.documents.jsontext import JsonLayout
+from statemerge.merge.values import identity, same
+
+_TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\],:])|([^ \t\r\n{}\[\],:"]+))')
+
+
+@dataclass
+class Span:
+    """Where a value stands in the text; for containers, its members' spans and white space."""
+
+    start: int
+    end: int
+    members: list[tuple[str | None, int, Span]] = field(default_factory=list)  # key, key start
+    open_gap: str = ""
+    close_gap: str = ""
+    item_gap: str | None = None
+    key_gap: str = ": "
+
+
+def scan(text: str) -> Span:
+    """The span tree of a JSON text already known to parse."""
+    span, _ = _value(text, 0)
+    return span
+
+
+def _next(text: str, position: int) -> tuple[re.Match[str], str]:
+    match = _TOKEN.match(text, position)
+    assert match is not None, "scan() is only called on valid JSON"
+    return match, match.group(match.lastindex or 0)
+
+
+def _value(text: str, position: int) -> tuple[Span, int]:
+    match, token = _next(text, position)
+    start = match.start(match.lastindex or 0)
+    if token not in ("{", "["):
+        return Span(start, match.end()), match.end()
+    closing = "}" if token == "{" else "]"
+    span = Span(start, 0)
+    position = match.end()
+    while True:
+        match, token = _next(text, position)
+        if token == closing:
+            span.end = match.end()
+            gap_start = span.members[-1][2].end if span.members else start + 1
+            span.close_gap = text[gap_start:match.start(2)]
+            return span, match.end()
+        if token == ",":
+            position = match.end()
+            continue
+        item_start = match.start(match.lastindex or 0)
+        previous_end = span.members[-1][2].end if span.members else None
+        key: str | None = None
+        if closing == "}":
+            key = json.loads(token) if "\\" in token else token[1:-1]
+            colon, _ = _next(text, match.end())
+            value_match = _TOKEN.match(text, colon.end())
+            assert value_match is not None
+            value_start = value_match.start(value_match.lastindex or 0)
+            span.key_gap = text[match.end():value_start]
+            child, position = _value(text, colon.end())
+        else:
+            child, position = _value(text, position)
+        if previous_end is None:
+            span.open_gap = text[start + 1:item_start]
+        elif span.item_gap is None:
+            comma = text.index(",", previous_end)
+            span.item_gap = text[comma + 1:item_start]
+        span.members.append((key, item_start, child))
+
+
+def _record_key(element: Any) -> Any:
+    """A record's identity (its first id-like field), to match a changed record to ours'."""
+    if isinstance(element, dict):
+        for name in ("id", "key", "name", "uuid"):
+            value = element.get(name)
+            if value is not None and not isinstance(value, dict | list):
+                return ("record", name, identity(value))
+    return None
+
+
+class SpanWriter:
+    """Writes merged values into ours' text (see the module docstring)."""
+
+    def __init__(self, text: str, layout: JsonLayout) -> None:
+        self.text = text
+        self.layout = layout
+        self.root = scan(text)
+        self.unit = layout.indent or ""
+
+    def document(self, value: Any, ours: Any) -> str:
+        """The whole document: ours' leading and trailing white space around the merged root."""
+        body = self.write(value, ours, self.root, self._indent_at(self.root.start))
+        return self.text[:self.root.start] + body + self.text[self.root.end:]
+
+    def write(self, value: Any, ours: Any, span: Span | None, indent: str) -> str:
+        """One value; `span` is ours' span for it (None when ours had nothing there)."""
+        if span is not None and (value is ours or (not isinstance(value, dict | list)
+                                                   and same(value, ours))):
+            return self.text[span.start:span.end]
+        if isinstance(value, dict) and isinstance(ours, dict) and span is not None:
+            spans = {key: (key_start, child) for key, key_start, child in span.members}
+            items = []
+            for key, child_value in value.items():
+                if key in spans and key in ours:
+                    key_start, child = spans[key]
+                    head = self.text[key_start:child.start]
+                    items.append(head + self.write(child_value, ours[key], child,
+                                                   self._child_indent(span, indent)))
+                else:
+                    items.append(json.dumps(key, ensure_ascii=self.layout.ascii_only)
+                                 + span.key_gap + self.fresh(child_value,
+                                                             self._child_indent(span, indent),
+                                                             self._inline_children(span)))
+            return self._container("{", "}", items, span, indent)
+        if isinstance(value, list) and isinstance(ours, list) and span is not None:
+            by_identity: dict[int, int] = {}
+            by_value: dict[Any, list[int]] = {}
+            for index, element in enumerate(ours):
+                if isinstance(element, dict | list):
+                    by_identity[id(element)] = index
+                    record = _record_key(element)
+                    if record is not None:
+                        by_value.setdefault(record, []).append(index)
+                else:
+                    by_value.setdefault(identity(element), []).append(index)
+            items = []
+            child_indent = self._child_indent(span, indent)
+            inline_children = self._inline_children(span)
+            for element in value:
+                if isinstance(element, dict | list):
+                    index = by_identity.get(id(element))
+                    if index is None:  # a record both sides kept, changed: match it by its id
+                        queue = by_value.get(_record_key(element))
+                        index = queue.pop(0) if queue else None
+                else:
+                    queue = by_value.get(identity(element))
+                    index = queue.pop(0) if queue else None
+                if index is None:
+                    items.append(self.fresh(element, child_indent, inline_children))
+                else:
+                    items.append(self.write(element, ours[index], span.members[index][2],
+                                            child_indent))
+            return self._container("[", "]", items, span, indent)
+        return self.fresh(value, indent, span is not None and "\n" not in
+                          self.text[span.start:span.end])
+
+    def fresh(self, value: Any, indent: str, inline: bool) -> str:
+        """A value ours did not have, in the document's layout, at an indentation."""
+        if inline or self.layout.indent is None or not isinstance(value, dict | list) or not value:
+            separators = (", ", self.layout.key_separator) if self.layout.indent else (
+                ",", self.layout.key_separator)
+            return json.dumps(value, ensure_ascii=self.layout.ascii_only, separators=separators)
+        rendered = json.dumps(value, ensure_ascii=self.layout.ascii_only, indent=self.unit,
+                              separators=(",", self.layout.key_separator))
+        return rendered.replace("\n", self.layout.newline + indent)
+
+    def _container(self, opening: str, closing: str, items: list[str], span: Span,
+                   indent: str) -> str:
+        if not items:
+            return opening + closing
+        inline = self._inline(span)
+        if span.members:
+            open_gap, close_gap = span.open_gap, span.close_gap
+        else:
+            open_gap = "" if inline else self.layout.newline + indent + self.unit
+            close_gap = "" if inline else self.layout.newline + indent
+        item_gap = span.item_gap
+        if item_gap is None:
+            item_gap = " " if inline and self.layout.indent else open_gap if not inline else ""
+        return opening + open_gap + ("," + item_gap).join(items) + close_gap + closing
+
+    def _inline_children(self, span: Span) -> bool:
+        """Whether new members of this container are written on one line: it is itself on
+        one line, or its members that are containers are (records one per line)."""
+        if self._inline(span):
+            return True
+        for _, _, child in span.members:
+            if self.text[child.start] in "{[" and child.end - child.start > 2:
+                return "\n" not in self.text[child.start:child.end]
+        return False
+
+    def _inline(self, span: Span) -> bool:
+        return "\n" not in self.text[span.start:span.end] or self.layout.indent is None
+
+    def _child_indent(self, span: Span, indent: str) -> str:
+        gap = span.item_gap if span.item_gap is not None else span.open_gap
+        if "\n" in gap:
+            return gap[gap.rindex("\n") + 1:]
+        return indent + self.unit
+
+    def _indent_at(self, position: int) -> str:
+        line_start = self.text.rfind("\n", 0, position) + 1
+        line = self.text[line_start:position]
+        return line[:len(line) - len(line.lstrip(" \t"))]

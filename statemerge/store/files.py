@@ -1,0 +1,235 @@
+"""The file backend: a JSON or YAML file on disk, the default store.
+
+- Writes replace the file atomically (temp file in the same folder, fsync, rename, same mode), so
+  a reader, or a writer killed at any moment, sees the old content or the new, never a mix.
+- The etag is a hash of the file's bytes; `absent` for a file that does not exist yet.
+- The lock is `flock` on a sidecar file `.NAME.lock` next to the state file, holding the holder's
+  record (agent, pid, host, since). The kernel drops an flock when its holder dies, so a crashed
+  agent never leaves the store locked. A compare-and-set takes the same flock for the moment of
+  its check-and-replace, which makes it atomic against other processes and makes every writer wait
+  for a `statemerge lock` holder; the holder's own children write through it (HELD_LOCKS_ENV).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from statemerge.documents import detect_format, read_bytes, write_atomic
+from statemerge.documents.formats import Format
+from statemerge.documents.layout import Document, parse_document
+from statemerge.errors import ChangedSinceRead, InputError, LockTimeout, UsageError
+from statemerge.merge.values import ABSENT
+from statemerge.store.base import (
+    DEFAULT_TIMEOUT,
+    Holder,
+    LockState,
+    Snapshot,
+    Store,
+    held_locks_env,
+    inherited_lock_token,
+)
+from statemerge.store.metrics import CallStats
+
+ABSENT_ETAG = "absent"
+
+
+def file_etag(data: bytes) -> str:
+    """The etag of a file's content: `sha256:` and 16 hex digits."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()[:16]
+
+
+class FileStore(Store):
+    """A JSON/YAML file shared by processes on one machine (or one file system with flock)."""
+
+    def __init__(
+        self, path: str, *, timeout: float = DEFAULT_TIMEOUT, fmt: str | None = None
+    ) -> None:
+        super().__init__(path, timeout=timeout)
+        self.path = Path(path)
+        self.fmt: Format = detect_format(path, fmt)
+        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+        self._held: tuple[int, Holder] | None = None  # the flock's fd while this store holds it
+        self._last: tuple[str, Document] | None = None  # the last content parsed, by etag
+
+    @property
+    def identity(self) -> str:
+        return "file:" + os.path.realpath(self.path)
+
+    def read(self) -> Snapshot:
+        data = self._read_current()
+        if data is None:
+            return Snapshot(None, ABSENT_ETAG, False)
+        etag, document = self._parse(data)
+        if document.value is ABSENT:  # an empty file: a store not written yet
+            return Snapshot(None, etag, False)
+        return Snapshot(document.value, etag, True)
+
+    def check_etag(self, etag: str) -> None:
+        if etag != ABSENT_ETAG and not re.fullmatch(r"sha256:[0-9a-f]{16}", etag):
+            raise UsageError(
+                f"{self.url}: {etag!r} is not an etag of a file (sha256:HEX or absent)."
+            )
+
+    def compare_and_set(
+        self, value: Any, etag: str, *, deadline: float, stats: CallStats | None = None
+    ) -> str:
+        with self._write_access(deadline, stats):
+            current = self._read_current()
+            current_etag = ABSENT_ETAG if current is None else file_etag(current)
+            if current_etag != etag:
+                raise ChangedSinceRead(
+                    f"{self.url}: changed since you read it (etag {etag}, now {current_etag}); "
+                    "nothing was written."
+                )
+            data = render(value, None if current is None else self._parse(current)[1], self.fmt)
+            try:
+                write_atomic(self.path, data)
+            except OSError as error:
+                raise InputError(f"{self.url}: cannot be written ({error.strerror}).") from None
+            return file_etag(data)
+
+    @contextmanager
+    def acquire(
+        self, agent: str, *, deadline: float, stats: CallStats | None = None
+    ) -> Iterator[Holder]:
+        if self._held is not None:
+            raise UsageError(f"{self.url}: this store already holds its lock.")
+        fd = self._open_lock_file()
+        try:
+            self._flock(fd, deadline, stats)
+            holder = Holder.now(agent)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, holder.to_json().encode(), 0)
+            self._held = (fd, holder)
+            try:
+                yield holder
+            finally:
+                self._held = None
+                os.ftruncate(fd, 0)
+        finally:
+            os.close(fd)  # closing the last descriptor releases the flock
+
+    def lock_status(self) -> LockState:
+        try:
+            fd = os.open(self.lock_path, os.O_RDONLY)
+        except FileNotFoundError:
+            return LockState(held=False)
+        except OSError as error:
+            raise InputError(f"{self.lock_path}: cannot be read ({error.strerror}).") from None
+        try:
+            holder = Holder.from_json(os.pread(fd, 4096, 0).decode("utf-8", "replace"))
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return LockState(held=True, holder=holder)
+            return LockState(held=False)
+        finally:
+            os.close(fd)
+
+    def lock_env(self) -> dict[str, str]:
+        if self._held is None:
+            raise UsageError(f"{self.url}: the lock is not held, so there is nothing to pass on.")
+        return held_locks_env(self.identity, self._held[1].to_json())
+
+    # -- inside ---------------------------------------------------------------------------------
+
+    def _read_current(self) -> bytes | None:
+        """The file's bytes, None when it does not exist; other failures are clear InputErrors."""
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return read_bytes(self.path)  # raises the one clear message for this failure
+
+    def _parse(self, data: bytes) -> tuple[str, Document]:
+        """The etag and parsed document of some bytes; the last one is kept, for the write back."""
+        etag = file_etag(data)
+        if self._last is None or self._last[0] != etag:
+            document = parse_document(data, str(self.path), self.fmt, empty_is_absent=True)
+            self._last = (etag, document)
+        return self._last
+
+    def _open_lock_file(self) -> int:
+        try:
+            return os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        except FileNotFoundError:
+            raise InputError(f"{self.url}: the folder {self.path.parent} does not exist.") from None
+        except OSError as error:
+            raise InputError(f"{self.lock_path}: cannot be opened ({error.strerror}).") from None
+
+    def _flock(self, fd: int, deadline: float, stats: CallStats | None) -> None:
+        """Take the flock by `deadline` (polling: flock itself has no timeout)."""
+        started = time.monotonic()
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                now = time.monotonic()
+                if now >= deadline:
+                    if stats is not None:
+                        stats.lock_wait += now - started
+                    raise LockTimeout(self._timeout_message(now - started)) from None
+                time.sleep(min(pause, deadline - now))
+                pause = min(pause * 2, 0.005)
+        if stats is not None:
+            stats.lock_wait += time.monotonic() - started
+
+    def _timeout_message(self, waited: float) -> str:
+        holder = self.lock_status().holder
+        by = f": held by {describe_holder(holder)}" if holder else ""
+        return f"{self.url}: lock not acquired within {waited:.1f} s{by}; nothing was done."
+
+    @contextmanager
+    def _write_access(self, deadline: float, stats: CallStats | None) -> Iterator[None]:
+        """Exclusive access for one check-and-replace: our lock, an ancestor's, or a brief one."""
+        if self._held is not None or self._ancestor_holds_lock():
+            yield
+            return
+        fd = self._open_lock_file()
+        try:
+            self._flock(fd, deadline, stats)
+            yield
+        finally:
+            os.close(fd)
+
+    def _ancestor_holds_lock(self) -> bool:
+        """Whether we run under `statemerge lock` of this file, whose holder is still there."""
+        token = inherited_lock_token(self.identity)
+        if token is None:
+            return False
+        state = self.lock_status()
+        return state.held and state.holder is not None and state.holder == Holder.from_json(token)
+
+
+def describe_holder(holder: Holder) -> str:
+    """`agent planner (pid 12 on host-a since 2026-01-01T00:00:00Z)`."""
+    return f"agent {holder.agent} (pid {holder.pid} on {holder.host} since {holder.since})"
+
+
+# -- writing back in the file's own layout ---------------------------------------------------------
+
+
+def render(value: Any, previous: Document | None, fmt: Format) -> bytes:
+    """`value` as file content in `previous`'s layout (comments of YAML kept), or a fresh one."""
+    if previous is not None and previous.value is not ABSENT:
+        return previous.render(value).encode()
+    if fmt == "yaml":
+        import yaml
+
+        text = yaml.safe_dump(value, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        return text.encode()
+    from statemerge.documents.jsontext import JsonLayout
+    from statemerge.documents.jsontext import render as render_json
+
+    return render_json(value, JsonLayout()).encode()

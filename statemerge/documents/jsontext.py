@@ -148,7 +148,8 @@ def _parse_exactly(text: str, source: str) -> Any:
 
 
 def _sentence(message: str) -> str:
-    if message[:1].isupper() and message[1:2].islower():
+    first_word = message.split(" ", 1)[0]
+    if first_word[:1].isupper() and first_word[1:].islower():
         message = message[0].lower() + message[1:]
     return f"invalid JSON: {message or 'not a JSON document'}."
 

@@ -162,18 +162,33 @@ def parse_yaml_plain(data: bytes, source: str) -> Any:
     return to_plain(load_roundtrip(data, source), source, budget=100_000 + 10 * len(data))
 
 
+def detect_indents(text: str) -> tuple[int, int]:
+    """(mapping indent, sequence dash offset) of a block-style YAML text; defaults (2, 0)."""
+    mapping: int | None = None
+    offset: int | None = None
+    parent: int | None = None  # indentation of the last `key:` line opening a block
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(raw) - len(raw.lstrip(" "))
+        if parent is not None and indent >= parent:
+            if stripped.startswith("- ") or stripped == "-":
+                offset = indent - parent if offset is None else offset
+            elif indent > parent:
+                mapping = indent - parent if mapping is None else mapping
+        if mapping is not None and offset is not None:
+            break
+        body = stripped.split(" #", 1)[0].rstrip()
+        parent = indent if body.endswith(":") and not body.startswith("- ") else None
+    return mapping or 2, offset or 0
+
+
 def dump_roundtrip(tree: Any, original: str) -> str:
     """Write a round-trip tree in the indentation and document markers of `original`."""
-    from ruamel.yaml.util import load_yaml_guess_indent
-
     yaml = _yaml()
-    try:
-        _, indent, block_seq_indent = load_yaml_guess_indent(original)
-    except Exception:  # guessing is best effort: fall back to ruamel's defaults
-        indent, block_seq_indent = 2, 0
-    indent = indent or 2
-    block_seq_indent = block_seq_indent or 0
-    yaml.indent(mapping=indent, sequence=block_seq_indent + 2, offset=block_seq_indent)
+    mapping, offset = detect_indents(original)
+    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
     yaml.explicit_start = original.lstrip().startswith("---")
     stream = io.StringIO()
     yaml.dump(tree, stream)
@@ -210,10 +225,25 @@ def patch_tree(tree: Any, merged: Any) -> Any:
                 if not same(_loose_plain(tree[index]), value):
                     tree[index] = patch_tree(tree[index], value)
             return tree
-        return merged
+        return _patch_sequence(tree, merged)
     if not isinstance(tree, dict | list) and same(_loose_plain(tree), merged):
         return tree
     return merged
+
+
+def _patch_sequence(tree: Any, merged: list[Any]) -> Any:
+    """A sequence whose length changed: reuse the nodes (quoting, comments) of kept elements."""
+    from statemerge.merge.values import identity
+
+    unused: dict[Any, list[Any]] = {}
+    for node in tree:
+        unused.setdefault(identity(_loose_plain(node)), []).append(node)
+    items = []
+    for value in merged:
+        reusable = unused.get(identity(value))
+        items.append(reusable.pop(0) if reusable else value)
+    tree[:] = items
+    return tree
 
 
 def _loose_plain(node: Any) -> Any:

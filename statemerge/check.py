@@ -113,9 +113,7 @@ def _matches(path: str, patterns: tuple[str, ...]) -> bool:
     posix = Path(path).as_posix()
     relative = posix[2:] if posix.startswith("./") else posix
     name = posix.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns
-    )
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
 
 
 def staged_targets(

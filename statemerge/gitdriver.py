@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,10 @@ from statemerge.errors import InputError, RulesError, UsageError
 DRIVER = "statemerge"
 DEFAULT_PATTERNS = ("*.json", "*.yaml", "*.yml")
 DRIVER_USAGE = "merge-driver %O %A %B %L %P [%S %X %Y]"
+DRIVER_HELP = (
+    "The merge driver git runs (`statemerge git install` configures it): merges the state file\n"
+    "structurally and writes the result over %A. Exit 0 clean, 1 conflicts left."
+)
 SIDE_NAMES = ("base", "ours", "theirs")
 _OFF = ("0", "false", "off", "no")
 
@@ -82,6 +85,9 @@ def parse_driver_args(args: list[str]) -> DriverArgs:
 
 def driver_main(args: list[str]) -> int:
     """Run the merge driver: 0 merged cleanly, 1 conflicts left in the file, 2 bad arguments."""
+    if args in (["--help"], ["-h"]):
+        sys.stdout.write(f"Usage: statemerge git {DRIVER_USAGE}\n\n{DRIVER_HELP}\n")
+        return 0
     try:
         parsed = parse_driver_args(args)
     except UsageError as error:
@@ -136,7 +142,8 @@ def unmergeable_reason(path: str, sides: list[bytes], marker_size: int = 7) -> s
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
-            return f"{path}: {side} is not UTF-8 (byte {error.start} cannot be decoded)."
+            line = data.count(b"\n", 0, error.start) + 1
+            return f"{path}: {side} is not UTF-8 (byte {data[error.start]:#04x} on line {line})."
         for size in sorted({7, marker_size}):
             lines = conflict_marker_lines(data, size)
             if lines:
@@ -165,6 +172,8 @@ def line_merge(args: DriverArgs, reason: str) -> int:
     ours_label, base_label, theirs_label = args.labels
     command = ["git", "merge-file", "-L", ours_label, "-L", base_label, "-L", theirs_label]
     command += [f"--marker-size={args.marker_size}", args.ours, args.base, args.theirs]
+    import subprocess
+
     try:
         code = subprocess.run(command, check=False).returncode
     except OSError as error:
@@ -204,6 +213,8 @@ def _say(message: str) -> None:
 
 def _git_output(args: list[str], cwd: str | os.PathLike[str] | None = None) -> str | None:
     """The stripped stdout of a git command, or None when it fails."""
+    import subprocess
+
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except OSError:
@@ -386,6 +397,8 @@ def attribute_patterns(text: str | None) -> list[str]:
 
 
 def _config(scope: Scope, *args: str) -> None:
+    import subprocess
+
     scope.config_file.parent.mkdir(parents=True, exist_ok=True)
     command = ["git", "config", "--file", str(scope.config_file), *args]
     try:

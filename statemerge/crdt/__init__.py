@@ -26,7 +26,14 @@ from statemerge.crdt.base import (
     parse_arguments,
 )
 from statemerge.crdt.fields import Where
-from statemerge.crdt.walk import join_documents, map_nodes, nodes, validate, value_of
+from statemerge.crdt.walk import (
+    join_documents,
+    map_nodes,
+    nodes,
+    replace_at,
+    validate,
+    value_of,
+)
 
 __all__ = [
     "TAG_FIELD",
@@ -48,6 +55,7 @@ __all__ = [
     "nodes",
     "parse_arguments",
     "registers",
+    "replace_at",
     "rga",
     "sets",
     "validate",

@@ -159,19 +159,28 @@ def check_replica(replica: Any) -> str:
 
 
 def apply(
-    node: Any, op: str, args: Sequence[Any], *, replica: str, now_micros: int, source: str = ""
+    node: Any,
+    op: str,
+    args: Sequence[Any],
+    *,
+    replica: str,
+    now_micros: int,
+    source: str = "",
+    pointer: str = "",
 ) -> dict[str, Any]:
     """The node after `op` with `args`, applied as `replica` at wall time `now_micros`."""
-    kind, state = decode_node(node, Where(source or "<node>"))
+    kind, state = decode_node(node, Where(source or "<node>", pointer))
     if op not in kind.operations:
         raise kind.unknown(op)
     actor = Actor(check_replica(replica), now_micros)
     return encode_node(kind, kind.apply(state, op, list(args), actor))
 
 
-def parse_arguments(node: Any, op: str, words: Sequence[str], *, source: str = "") -> list[Any]:
+def parse_arguments(
+    node: Any, op: str, words: Sequence[str], *, source: str = "", pointer: str = ""
+) -> list[Any]:
     """Command-line words of an operation on `node` as arguments for `apply`."""
-    kind, state = decode_node(node, Where(source or "<node>"))
+    kind, state = decode_node(node, Where(source or "<node>", pointer))
     if op not in kind.operations:
         raise kind.unknown(op)
     return kind.parse_arguments(state, op, words)

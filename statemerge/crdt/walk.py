@@ -15,9 +15,12 @@ from statemerge.errors import InputError
 from statemerge.pointer import child
 
 
-def nodes(document: Any) -> Iterator[tuple[str, Any]]:
-    """Every node in a document with its JSON Pointer, in document order (not nodes in nodes)."""
-    stack: list[tuple[str, Any]] = [("", document)]
+def nodes(document: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every node in a document with its JSON Pointer, in document order (not nodes in nodes).
+
+    `pointer` is where `document` itself sits (when it is a part of a larger one).
+    """
+    stack: list[tuple[str, Any]] = [(pointer, document)]
     while stack:
         pointer, value = stack.pop()
         if is_node(value):
@@ -28,21 +31,21 @@ def nodes(document: Any) -> Iterator[tuple[str, Any]]:
             stack.extend((child(pointer, i), value[i]) for i in reversed(range(len(value))))
 
 
-def validate(document: Any, *, source: str) -> None:
+def validate(document: Any, *, source: str, pointer: str = "") -> None:
     """Check every node in a document; the first malformed one raises NodeError with its pointer."""
-    for pointer, node in nodes(document):
-        decode_node(node, Where(source, pointer))
+    for at, node in nodes(document, pointer):
+        decode_node(node, Where(source, at))
 
 
-def value_of(document: Any, *, source: str = "<document>") -> Any:
+def value_of(document: Any, *, source: str = "<document>", pointer: str = "") -> Any:
     """The plain JSON of a document: every node replaced by its value."""
-    return map_nodes(document, lambda pointer, node: node_value(node, Where(source, pointer)))
+    return map_nodes(document, lambda at, node: node_value(node, Where(source, at)), pointer)
 
 
-def map_nodes(document: Any, replace: Callable[[str, Any], Any]) -> Any:
+def map_nodes(document: Any, replace: Callable[[str, Any], Any], pointer: str = "") -> Any:
     """A copy of `document` in which each node at pointer P becomes `replace(P, node)`."""
     root: list[Any] = [None]
-    stack: list[tuple[Any, Any, str, Any]] = [(root, 0, "", document)]
+    stack: list[tuple[Any, Any, str, Any]] = [(root, 0, pointer, document)]
     while stack:
         parent, slot, pointer, value = stack.pop()
         if is_node(value):
@@ -112,3 +115,22 @@ def _differs(source: str, pointer: str, what: str) -> InputError:
     return InputError(
         f"{source} at {where}: {what}; only CRDT nodes may differ between the joined files."
     )
+
+
+def replace_at(document: Any, pointer: str, value: Any) -> Any:
+    """A copy of `document` with the (existing) value at `pointer` replaced; the rest is shared."""
+    from statemerge.pointer import parse
+
+    def rebuilt(container: Any, tokens: list[str]) -> Any:
+        if not tokens:
+            return value
+        if isinstance(container, list):
+            index = int(tokens[0])
+            return [
+                *container[:index],
+                rebuilt(container[index], tokens[1:]),
+                *container[index + 1 :],
+            ]
+        return {**container, tokens[0]: rebuilt(container[tokens[0]], tokens[1:])}
+
+    return rebuilt(document, parse(pointer))

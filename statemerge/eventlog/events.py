@@ -1,0 +1,255 @@
+"""The event format: one JSON object a line, with a content-hash id.
+
+    {"agent":"planner","clock":{"coder":7,"planner":12},"hlc":"2026-11-27T12:00:00.000000Z/0003",
+     "id":"sha256:…","ops":[{"op":"replace","path":"/tasks/3/status","value":"done"}],"seq":12}
+
+- `id` is `sha256:` plus the hex SHA-256 of the event's canonical JSON without `id` (keys sorted,
+  no spaces, UTF-8), so any edit of a logged event shows.
+- `clock[agent] == seq`; the other entries are what the agent had seen when it wrote the event.
+- A log may start with one checkpoint line, written by `log compact --truncate`:
+  `{"checkpoint":{"frontier":{...},"hlc":"...","snapshot":"sha256:…"}}`.
+
+Events stay plain dicts on the hot paths (replay, merge, verify parse millions of them);
+`new_event` builds one and `event_problem` checks one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from statemerge.clocks import Hlc, VersionVector, hlc_send, vv_merge
+from statemerge.errors import ParseError
+from statemerge.patch import Op, op_problem
+
+EVENT_KEYS = frozenset(("id", "agent", "seq", "clock", "hlc", "ops"))
+CHECKPOINT_KEYS = frozenset(("frontier", "hlc", "snapshot"))
+ID_PREFIX = "sha256:"
+_HLC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z/\d{4,}\Z")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: equal values give equal bytes (no trailing newline)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode()
+
+
+def digest(data: bytes) -> str:
+    """`sha256:` plus the hex digest of some bytes."""
+    return ID_PREFIX + hashlib.sha256(data).hexdigest()
+
+
+def event_id(event: Mapping[str, Any]) -> str:
+    """The content hash of an event: its canonical JSON without the `id` field."""
+    content = {key: value for key, value in event.items() if key != "id"}
+    return digest(canonical_json(content))
+
+
+def event_line(event: Mapping[str, Any]) -> bytes:
+    """An event as one canonical log line, newline included."""
+    return canonical_json(event) + b"\n"
+
+
+def new_event(
+    agent: str, seq: int, clock: Mapping[str, int], hlc: Hlc, ops: list[Op]
+) -> dict[str, Any]:
+    """A complete event with its id."""
+    event: dict[str, Any] = {
+        "agent": agent,
+        "clock": dict(sorted(clock.items())),
+        "hlc": str(hlc),
+        "ops": ops,
+        "seq": seq,
+    }
+    event["id"] = event_id(event)
+    return event
+
+
+def hlc_key(text: str) -> tuple[str, int]:
+    """A sort key for an hlc string that stays right past counter 9999."""
+    return text[:27], int(text[28:])
+
+
+def parse_line(raw: bytes, *, source: str, line: int) -> Any:
+    """One line's JSON value; ParseError naming the source and line when it is not JSON."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        try:  # orjson refuses integers beyond 64 bits, which are valid JSON
+            return json.loads(raw, parse_constant=_no_constants)
+        except (ValueError, UnicodeDecodeError):
+            pass
+        reason = str(error).split(":", 1)[0]
+        raise ParseError(source, f"not valid JSON ({reason}).", line) from None
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(name)
+
+
+def event_problem(event: Any) -> str | None:
+    """Why a parsed line is not a well-formed event (a sentence), or None. Does not check `id`."""
+    if type(event) is not dict:
+        return f"an event must be a JSON object, not {_kind(event)}."
+    if event.keys() != EVENT_KEYS:
+        missing = sorted(EVENT_KEYS - event.keys())
+        extra = sorted(event.keys() - EVENT_KEYS)
+        if missing:
+            return f"the event has no {', '.join(map(repr, missing))}."
+        return f"the event has unknown fields {', '.join(map(repr, extra))}."
+    agent, seq, clock = event["agent"], event["seq"], event["clock"]
+    if type(agent) is not str or not agent:
+        return "'agent' must be a non-empty string."
+    if type(seq) is not int or seq < 1:
+        return "'seq' must be a whole number from 1."
+    problem = clock_problem(clock)
+    if problem:
+        return problem
+    if clock.get(agent) != seq:
+        return f"the clock's entry for {agent!r} must equal seq {seq}."
+    hlc = event["hlc"]
+    if type(hlc) is not str or not _HLC.match(hlc):
+        return "'hlc' must be a timestamp like 2026-11-27T12:00:00.000000Z/0003."
+    event_hash = event["id"]
+    if type(event_hash) is not str or not _DIGEST.match(event_hash):
+        return "'id' must be 'sha256:' and 64 hex digits."
+    ops = event["ops"]
+    if type(ops) is not list or not ops:
+        return "'ops' must be a non-empty list of operations."
+    for index, op in enumerate(ops):
+        problem = op_problem(op)
+        if problem:
+            return f"operation {index}: {problem}"
+    return None
+
+
+def clock_problem(clock: Any) -> str | None:
+    """Why a value is not a vector clock (an object of whole numbers >= 0), or None."""
+    if type(clock) is not dict:
+        return "'clock' must be an object of agent counters."
+    for counter in clock.values():
+        if type(counter) is not int or counter < 0:
+            return "every clock entry must be a whole number >= 0."
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    return "null" if value is None else "a number or boolean"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The first line of a truncated log: what the snapshot covers."""
+
+    frontier: VersionVector
+    hlc: str
+    snapshot: str
+
+    def line(self) -> bytes:
+        """The checkpoint as a canonical log line."""
+        body = {
+            "frontier": dict(sorted(self.frontier.items())),
+            "hlc": self.hlc,
+            "snapshot": self.snapshot,
+        }
+        return canonical_json({"checkpoint": body}) + b"\n"
+
+
+def checkpoint_of(value: Any) -> Checkpoint | str | None:
+    """A Checkpoint when `value` is a checkpoint line, a problem sentence when it is a malformed
+    one, None when it is not a checkpoint at all."""
+    if type(value) is not dict or "checkpoint" not in value:
+        return None
+    body = value["checkpoint"]
+    if len(value) != 1 or type(body) is not dict or body.keys() != CHECKPOINT_KEYS:
+        return "a checkpoint line holds only {'checkpoint': {frontier, hlc, snapshot}}."
+    problem = clock_problem(body["frontier"])
+    if problem:
+        return problem.replace("'clock'", "the frontier")
+    if type(body["hlc"]) is not str or not _HLC.match(body["hlc"]):
+        return "the checkpoint's hlc is not a timestamp like 2026-11-27T12:00:00.000000Z/0003."
+    if type(body["snapshot"]) is not str or not _DIGEST.match(body["snapshot"]):
+        return "the checkpoint's snapshot must be 'sha256:' and 64 hex digits."
+    return Checkpoint(dict(body["frontier"]), body["hlc"], body["snapshot"])
+
+
+def split_lines(data: bytes) -> list[tuple[int, bytes]]:
+    """The non-blank lines of a log with their 1-based numbers."""
+    return [(number, raw) for number, raw in enumerate(data.split(b"\n"), 1) if raw.strip()]
+
+
+def read_event(raw: bytes, *, source: str, line: int) -> dict[str, Any]:
+    """Parse and check one event line; ParseError (exit 2) naming source and line."""
+    return as_event(parse_line(raw, source=source, line=line), source=source, line=line)
+
+
+def as_event(value: Any, *, source: str, line: int) -> dict[str, Any]:
+    """A parsed line that must be an event; ParseError (exit 2) naming source and line."""
+    problem = event_problem(value)
+    if problem is not None:
+        mark = checkpoint_of(value)
+        if mark is not None:
+            problem = mark if isinstance(mark, str) else "a checkpoint may only be line 1 of a log."
+        raise ParseError(source, problem, line)
+    event: dict[str, Any] = value
+    return event
+
+
+@dataclass
+class LogHead:
+    """What a log tells its next writer: the clock frontier and the latest hlc."""
+
+    frontier: dict[str, int]
+    hlc: str | None = None
+
+    def take(self, event: Mapping[str, Any]) -> None:
+        """Account for one more event."""
+        agent, seq = event["agent"], event["seq"]
+        if seq > self.frontier.get(agent, 0):
+            self.frontier[agent] = seq
+        for other, counter in event["clock"].items():
+            if counter > self.frontier.get(other, 0):
+                self.frontier[other] = counter
+        if self.hlc is None or hlc_key(event["hlc"]) > hlc_key(self.hlc):
+            self.hlc = event["hlc"]
+
+    def next_event(self, agent: str, ops: list[Op], wall: int) -> dict[str, Any]:
+        """The event `agent` writes next, at wall-clock time `wall` (microseconds): seq one past
+        its last, the clock of everything in the log, an hlc later than every event's."""
+        seq = self.frontier.get(agent, 0) + 1
+        clock = vv_merge(self.frontier, {agent: seq})
+        stamp = hlc_send(Hlc.parse(self.hlc) if self.hlc else None, wall)
+        return new_event(agent, seq, clock, stamp, ops)
+
+
+def log_head(lines: list[tuple[int, bytes]], *, source: str) -> LogHead:
+    """Scan a log's lines (ParseError for a bad one) for what its next writer needs."""
+    head = LogHead({})
+    for index, (number, raw) in enumerate(lines):
+        value = parse_line(raw, source=source, line=number)
+        mark = checkpoint_of(value)
+        if isinstance(mark, Checkpoint) and index == 0:
+            head = LogHead(dict(mark.frontier), mark.hlc)
+            continue
+        head.take(as_event(value, source=source, line=number))
+    return head
+
+
+def next_line(data: bytes, agent: str, ops: list[Op], wall: int, *, source: str) -> bytes:
+    """The line `agent` appends to a log holding `data`, at wall-clock time `wall` (µs)."""
+    head = log_head(split_lines(data), source=source)
+    return event_line(head.next_event(agent, ops, wall))

@@ -55,6 +55,15 @@ def open_log(path: str) -> Iterator[IO[bytes]]:
         yield handle
 
 
+def ends_with_newline(handle: IO[bytes]) -> bool:
+    """Whether an open log is empty or ends with a newline (else its last line may be cut)."""
+    handle.seek(0, os.SEEK_END)
+    if handle.tell() == 0:
+        return True
+    handle.seek(-1, os.SEEK_END)
+    return handle.read(1) == b"\n"
+
+
 def log_size(path: str) -> int:
     """The size of a log in bytes (0 when it cannot be read: opening it will say why)."""
     try:

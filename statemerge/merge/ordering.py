@@ -34,27 +34,37 @@ def merged_order(
     secondary_set = ours_set if theirs_leads else theirs_set
 
     # Items only the secondary side has, bucketed by the nearest preceding item both have.
-    buckets: dict[object, list[K]] = {}
+    # A bucket's leading base items (ones the primary side deleted, kept by a conflict) stay
+    # right after the anchor, before any addition there; the rest follow the ours-first rule.
+    base_set = set(base)
+    kept_base: dict[object, list[K]] = {}
+    added: dict[object, list[K]] = {}
     anchor: object = _FRONT
     for key in secondary:
         if key in primary_set:
             anchor = key
+        elif key in base_set and anchor not in added:
+            kept_base.setdefault(anchor, []).append(key)
         else:
-            buckets.setdefault(anchor, []).append(key)
+            added.setdefault(anchor, []).append(key)
 
-    order: list[K] = []
+    order: list[K] = list(kept_base.pop(_FRONT, ()))
     if theirs_leads:  # ours' additions go first: right after their anchor
-        order.extend(buckets.pop(_FRONT, ()))
+        order.extend(added.pop(_FRONT, ()))
         for key in primary:
             order.append(key)
             if key in secondary_set:
-                order.extend(buckets.pop(key, ()))
+                order.extend(kept_base.pop(key, ()))
+                order.extend(added.pop(key, ()))
     else:  # theirs' additions go after ours' own additions at the same place
         pending: object = _FRONT
         for key in primary:
             if key in secondary_set:
-                order.extend(buckets.pop(pending, ()))
+                order.extend(added.pop(pending, ()))
                 pending = key
-            order.append(key)
-        order.extend(buckets.pop(pending, ()))
+                order.append(key)
+                order.extend(kept_base.pop(key, ()))
+            else:
+                order.append(key)
+        order.extend(added.pop(pending, ()))
     return [key for key in order if key in kept]

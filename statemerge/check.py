@@ -236,10 +236,9 @@ def _at(pointer: str) -> str:
 
 def event_log_problems(path: str, data: bytes) -> list[Problem]:
     """An event log's problems: its own verifier's, or else each line must be a JSON object."""
-    try:
-        from statemerge.eventlog import verify_log  # type: ignore[attr-defined]
-    except ImportError:
-        verify_log = None
+    import statemerge.eventlog
+
+    verify_log = getattr(statemerge.eventlog, "verify_log", None)
     if verify_log is not None:
         try:
             found = verify_log(data, source=path)

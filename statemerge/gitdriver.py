@@ -153,9 +153,10 @@ def unmergeable_reason(path: str, sides: list[bytes], marker_size: int = 7) -> s
 
 def _union_logs(args: DriverArgs, sides: list[bytes]) -> int:
     """Event logs (`*.jsonl`) merge by union, once the event log module can do it."""
-    try:
-        from statemerge.eventlog import merge_logs  # type: ignore[attr-defined]
-    except ImportError:
+    import statemerge.eventlog
+
+    merge_logs = getattr(statemerge.eventlog, "merge_logs", None)
+    if merge_logs is None:
         return line_merge(args, f"{args.path}: event log merging is not available yet.")
     names = [f"{args.path} ({side})" for side in SIDE_NAMES[1:]]
     try:

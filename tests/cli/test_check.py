@@ -141,7 +141,11 @@ def test_a_malformed_crdt_node_is_a_problem() -> None:
 
 
 def test_an_event_log_line_that_does_not_parse_is_a_problem() -> None:
-    write("events.jsonl", '{"id": "a"}\n{"id": \n')
+    logged = CliRunner().invoke(
+        app, ["log", "append", "events.jsonl", "--agent", "a", "set", "/x", "1"]
+    )
+    assert logged.exit_code == 0, logged.stderr
+    write("events.jsonl", Path("events.jsonl").read_text() + '{"id": \n')
 
     code, lines, _ = check("events.jsonl")
 

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from statemerge.gitdriver import DEFAULT_PATTERNS, install, local_scope
+
 STATEMERGE = [sys.executable, "-m", "statemerge"]
 
 
@@ -79,9 +81,10 @@ class GitRepo:
         )
 
     def install_driver(self, *patterns: str) -> None:
-        """`statemerge git install` (the default patterns unless some are given)."""
-        done = self.statemerge("git", "install", *patterns)
-        assert done.returncode == 0, done.stderr
+        """What `statemerge git install [PATTERN...]` does, in this process (tests of the command
+        itself run it as a process)."""
+        scope = local_scope(self.root)
+        install(scope, list(patterns or DEFAULT_PATTERNS))
 
     def write(self, path: str, content: str | bytes) -> None:
         target = self.root / path

@@ -290,3 +290,33 @@ def test_cherry_pick_applies_a_commit_structurally(repo: GitRepo) -> None:
 
     assert done.returncode == 0, done.stderr
     assert repo.read_json("apps.json") == edited(base, {}, ["on-main", "picked"])
+
+
+def test_event_logs_merge_by_union(repo: GitRepo) -> None:
+    repo.install_driver("*.jsonl")
+
+    def append(agent: str, value: str) -> None:
+        done = repo.statemerge(
+            "log", "append", "events.jsonl", "--agent", agent, "set", "/x", value
+        )
+        assert done.returncode == 0, done.stderr
+
+    append("planner", "1")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    append("coder", "2")
+    repo.commit("theirs")
+    repo.git("checkout", "-q", "main")
+    append("planner", "3")
+    repo.commit("ours")
+
+    done = repo.git("merge", "feature", check=False)
+
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in repo.read("events.jsonl").splitlines()]
+    assert sorted((event["agent"], event["seq"]) for event in events) == [
+        ("coder", 1),
+        ("planner", 1),
+        ("planner", 2),
+    ]
+    assert repo.statemerge("log", "verify", "events.jsonl").returncode == 0

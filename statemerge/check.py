@@ -93,27 +93,31 @@ def find_files(
     found: list[str] = []
     for path in paths:
         if not os.path.isdir(path):
-            if not _matches(path, exclude):
+            if not _matches(path, exclude, path):
                 found.append(path)
             continue
         for folder, folders, files in os.walk(path):
             folders[:] = sorted(
                 name
                 for name in folders
-                if name not in SKIPPED_FOLDERS and not _matches(os.path.join(folder, name), exclude)
+                if name not in SKIPPED_FOLDERS
+                and not _matches(os.path.join(folder, name), exclude, path)
             )
             for name in sorted(files):
                 file = os.path.normpath(os.path.join(folder, name))
-                if _matches(file, include) and not _matches(file, exclude):
+                if _matches(file, include, path) and not _matches(file, exclude, path):
                     found.append(file)
     return list(dict.fromkeys(found))
 
 
-def _matches(path: str, patterns: tuple[str, ...]) -> bool:
-    posix = Path(path).as_posix()
-    relative = posix[2:] if posix.startswith("./") else posix
-    name = posix.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+def _matches(path: str, patterns: tuple[str, ...], root: str = ".") -> bool:
+    """Whether a glob matches the file's name, its path, or its path below the folder searched."""
+    names = {
+        os.path.basename(path),
+        Path(os.path.normpath(path)).as_posix(),
+        Path(os.path.relpath(path, root)).as_posix(),
+    }
+    return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in patterns)
 
 
 def staged_targets(

@@ -14,7 +14,7 @@ import contextlib
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from statemerge.errors import InputError, RulesError, UsageError
@@ -69,10 +69,7 @@ def parse_driver_args(args: list[str]) -> DriverArgs:
     if len(args) not in (5, 6, 7, 8):
         raise UsageError(f"The driver takes 5 to 8 arguments, not {len(args)}: {DRIVER_USAGE}")
     base, ours, theirs, size, path = args[:5]
-    try:
-        marker_size = int(size)
-    except ValueError:
-        marker_size = 0
+    marker_size = int(size) if size.isdigit() else 0
     if marker_size < 1:
         raise UsageError(f"The conflict marker size must be a positive integer, not {size!r}.")
     given = [*args[5:], "", "", ""][:3]  # %S (base), %X (ours), %Y (theirs)
@@ -122,10 +119,7 @@ def merge_file(args: DriverArgs, environ: os._Environ[str] | dict[str, str]) -> 
     try:
         outcome = merge_texts(*sides, names=names, options=options)
         if not outcome.clean and _wants_diff3():
-            options = MergeOptions(
-                labels=args.labels, marker_size=args.marker_size, path_hint=args.path, diff3=True
-            )
-            outcome = merge_texts(*sides, names=names, options=options)
+            outcome = merge_texts(*sides, names=names, options=replace(options, diff3=True))
     except (InputError, RulesError) as error:
         return line_merge(args, error.message)
     _write_result(args.ours, outcome.output)

@@ -172,6 +172,7 @@ def test_folders_are_searched_for_state_files_with_include_and_exclude() -> None
     _, everything, _ = check(".")
     _, chosen, _ = check(".", "--exclude", "node_modules", "--exclude", "*.jsonl")
     _, yaml_only, _ = check("state", "--include", "*.yaml")
+    _, below_root, _ = check(str(Path("state").resolve()), "--exclude", "sub/*")
 
     assert [line.split()[0] for line in everything[1:-1]] == [
         "node_modules/x.json",
@@ -181,6 +182,7 @@ def test_folders_are_searched_for_state_files_with_include_and_exclude() -> None
     ]
     assert [line.split()[0] for line in chosen[1:-1]] == ["state/a.json", "state/sub/b.yaml"]
     assert [line.split()[0] for line in yaml_only[1:-1]] == ["state/sub/b.yaml"]
+    assert [Path(line.split()[0]).name for line in below_root[1:-1]] == ["a.json"]
 
 
 def test_json_format() -> None:

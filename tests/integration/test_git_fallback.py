@@ -145,3 +145,24 @@ def test_the_driver_rejects_too_few_arguments_with_exit_2(tmp_path: Path) -> Non
         "statemerge: The driver takes 5 to 8 arguments, not 1: "
         "merge-driver %O %A %B %L %P [%S %X %Y]\n"
     )
+
+
+def test_the_typer_command_runs_the_same_driver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from statemerge.cli.app import app
+
+    monkeypatch.chdir(tmp_path)
+    for name, text in (
+        ("O", '{"a": 1, "b": 1}\n'),
+        ("A", '{"a": 2, "b": 1}\n'),
+        ("B", '{"a": 1, "b": 3}\n'),
+    ):
+        (tmp_path / name).write_text(text)
+
+    result = CliRunner().invoke(app, ["git", "merge-driver", "O", "A", "B", "7", "s.json"])
+
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "A").read_text() == '{"a": 2, "b": 3}\n'

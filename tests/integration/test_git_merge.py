@@ -180,7 +180,7 @@ tasks:
 
 
 def test_yaml_merges_and_keeps_its_comments(repo: GitRepo) -> None:
-    ours = YAML_BASE.replace("idle", "busy") + "  - id: t2\n    title: ours\n"
+    ours = YAML_BASE.replace("idle", "busy") + "  - id: t2\n    title: ours  # added on main\n"
     theirs = YAML_BASE + "  - id: t3\n    title: theirs\n"
     repo.branches({"state.yaml": YAML_BASE}, {"state.yaml": ours}, {"state.yaml": theirs})
 

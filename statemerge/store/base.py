@@ -200,7 +200,9 @@ class Store(ABC):
 
         snapshot = self.read()
         if not snapshot.exists:
-            raise InputError(f"{self.url}: the store does not exist yet (write it with set).")
+            raise InputError(
+                f"{self.url}: the store does not exist yet (create it with set or update)."
+            )
         return resolve(snapshot.value, pointer), snapshot.etag
 
     @contextmanager
@@ -268,7 +270,8 @@ class Store(ABC):
         replaces at an array index, `""` replaces the whole document); options as `apply`."""
         from statemerge.patch import parse_op_words
 
-        return self.apply(parse_op_words(["set", pointer, json.dumps(value)]), **options)
+        op = parse_op_words(["set", pointer, "null"])[0]  # the shorthand's rule picks the op
+        return self.apply([{**op, "value": value}], **options)
 
     def apply(
         self,

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -39,6 +40,7 @@ from statemerge.store.base import (
 from statemerge.store.metrics import CallStats
 
 ABSENT_ETAG = "absent"
+STALE_TEMP_AGE = 60.0  # seconds after which a leftover temp file of a killed writer is removed
 
 
 def file_etag(data: bytes) -> str:
@@ -199,9 +201,29 @@ class FileStore(Store):
         fd = self._open_lock_file()
         try:
             self._flock(fd, deadline, stats)
+            self._remove_stale_temp_files()
             yield
         finally:
             os.close(fd)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Remove temp files of writers killed mid-write (only writers under the flock make them,
+        and we hold it; the age check spares any other program's write in progress)."""
+        prefix, cutoff = f".{self.path.name}.", time.time() - STALE_TEMP_AGE
+        try:
+            with os.scandir(self.path.parent) as entries:
+                stale = [
+                    entry.path
+                    for entry in entries
+                    if entry.name.startswith(prefix)
+                    and entry.name.endswith(".tmp")
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff
+                ]
+        except OSError:
+            return
+        for path in stale:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
     def _ancestor_holds_lock(self) -> bool:
         """Whether we run under `statemerge lock` of this file, whose holder is still there."""

@@ -1,0 +1,69 @@
+"""A separate process for the store tests: `python store_worker.py MODE ARGS...`.
+
+- `updates NAME STORE N WORD...`: run `statemerge update STORE WORD...` N times in this process
+  (the real command, without paying an interpreter start per call); `{name}` and `{i}` in the
+  words are replaced by NAME and the call's number. Prints `I CODE` after each call.
+- `hold STORE TTL`: take the store's lock (an etcd lease of TTL seconds), print `locked`, sleep.
+- `rewrite STORE SIZE`: set the whole document to version 1, 0, 1, 0, ... (each SIZE items) until
+  killed, printing `wrote K` after each; `version(k, size)` builds them, so the test knows both.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+
+def version(k: int, size: int) -> dict[str, Any]:
+    """A large document that differs between k = 0 and k = 1 at its start and its end."""
+    items = [{"id": i, "name": f"item-{i}-{k}", "tags": ["a", "b", str(k)]} for i in range(size)]
+    return {"version": k, "items": items, "last": k}
+
+
+def updates(name: str, store: str, count: int, words: list[str]) -> None:
+    from typer.main import get_command
+
+    from statemerge.cli.app import app
+
+    command = get_command(app)  # built once: Typer builds it anew on every app() call
+    for i in range(count):
+        args = [word.replace("{name}", name).replace("{i}", str(i)) for word in words]
+        code = command.main(["update", store, *args], standalone_mode=False)
+        print(f"{i} {code or 0}", flush=True)
+
+
+def hold(store: str, ttl: int) -> None:
+    from statemerge.store import open_store
+
+    with open_store(store, lease_ttl=ttl).lock(agent="doomed"):
+        print("locked", flush=True)
+        time.sleep(3600)
+
+
+def rewrite(store: str, size: int) -> None:
+    from statemerge.store import open_store
+
+    opened = open_store(store)
+    documents = [version(0, size), version(1, size)]
+    k = 1
+    while True:
+        opened.set("", documents[k])
+        print(f"wrote {k}", flush=True)
+        k = 1 - k
+
+
+def main(argv: list[str]) -> None:
+    mode, args = argv[0], argv[1:]
+    if mode == "updates":
+        updates(args[0], args[1], int(args[2]), args[3:])
+    elif mode == "hold":
+        hold(args[0], int(args[1]))
+    elif mode == "rewrite":
+        rewrite(args[0], int(args[1]))
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

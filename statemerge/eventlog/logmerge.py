@@ -56,13 +56,13 @@ def merge_logs(inputs: Sequence[bytes], *, sources: Sequence[str]) -> bytes:
     if len(inputs) != len(sources):
         raise ValueError("merge_logs needs one source name per input.")
     chosen: dict[str, tuple[bytes, bool, Ordered]] = {}
-    checkpoints: set[Checkpoint] = set()
+    checkpoints: dict[bytes, Checkpoint] = {}
     for data, source in zip(inputs, sources, strict=True):
         for index, (number, raw) in enumerate(split_lines(data)):
             value = parse_line(raw, source=source, line=number)
             mark = checkpoint_of(value)
             if isinstance(mark, Checkpoint) and index == 0:
-                checkpoints.add(_frozen(mark))
+                checkpoints[mark.line()] = mark
                 continue
             _keep(chosen, as_event(value, source=source, line=number))
     checkpoint = _latest(checkpoints, sources)
@@ -92,16 +92,12 @@ def _keep(chosen: dict[str, tuple[bytes, bool, Ordered]], event: dict[str, Any])
     chosen[claimed] = (line, valid, Ordered(key, line, event["clock"]))
 
 
-def _frozen(mark: Checkpoint) -> Checkpoint:
-    return Checkpoint(dict(sorted(mark.frontier.items())), mark.hlc, mark.snapshot)
-
-
-def _latest(checkpoints: set[Checkpoint], sources: Sequence[str]) -> Checkpoint | None:
+def _latest(checkpoints: dict[bytes, Checkpoint], sources: Sequence[str]) -> Checkpoint | None:
     """The checkpoint that covers all the others (logs compacted at different points that do
     not include each other cannot be merged)."""
     if not checkpoints:
         return None
-    ranked = sorted(checkpoints, key=lambda mark: mark.line())
+    ranked = [checkpoints[line] for line in sorted(checkpoints)]
     for candidate in ranked:
         if all(vv_leq(other.frontier, candidate.frontier) for other in ranked):
             return candidate

@@ -97,13 +97,11 @@ class Verifier:
         stamp = hlc_key(event["hlc"])
         last = self.agents.get(agent)
         before = last.seq if last else 0
-        if seq == before and last is not None:
-            self._report(number, f"seq {seq} of {agent!r} repeats (also at line {last.line}).")
-        elif seq < before and last is not None:
-            self._report(
-                number, f"seq {seq} of {agent!r} goes back (seq {before} at line {last.line})."
-            )
-        elif seq > before + 1:
+        if last is not None and seq <= before:
+            how = "repeats (also" if seq == before else f"goes back (seq {before}"
+            self._report(number, f"seq {seq} of {agent!r} {how} at line {last.line}).")
+            return  # a copy or a fork: its clock and hlc say nothing more
+        if seq > before + 1:
             gap = f"seq {before + 1}" if seq == before + 2 else f"seqs {before + 1} to {seq - 1}"
             self._report(number, f"{agent!r} skips {gap}: seq {seq} follows seq {before}.")
         if last is not None:
@@ -126,8 +124,7 @@ class Verifier:
                     number,
                     f"the hlc is not later than that of the event it follows at line {known.line}.",
                 )
-        if seq >= before:
-            self.agents[agent] = _Agent(seq, number, clock, stamp)
+        self.agents[agent] = _Agent(seq, number, clock, stamp)
 
 
 def verify_log(data: bytes, *, source: str) -> list[Problem]:

@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from statemerge.documents.formats import detect_format
 from statemerge.documents.layout import Document, parse_document
-from statemerge.merge.conflicts import Conflict, Resolution, as_objects, take_side
-from statemerge.merge.markers import with_markers
-from statemerge.merge.rules import RuleSet, find_rules_file, load_rules
-from statemerge.merge.threeway import merge
+from statemerge.merging.conflicts import Conflict, Resolution, as_objects, take_side
+from statemerge.merging.markers import with_markers
+from statemerge.merging.rules import RuleSet, find_rules_file, load_rules
+from statemerge.merging.threeway import merge
 
 ConflictStyle = Literal["markers", "object", "ours", "theirs"]
 CONFLICT_STYLES = ("markers", "object", "ours", "theirs")
@@ -73,13 +73,13 @@ def merge_texts(
 
     Raises InputError (or a subclass) for bad input, RulesError for a bad rules file.
     """
+    if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
+        sys.setrecursionlimit(10_000)
     fmt = detect_format(options.path_hint or names[1], options.fmt)
     base_doc = parse_document(base, names[0], fmt, empty_is_absent=True)
     ours_doc = parse_document(ours, names[1], fmt)
     theirs_doc = parse_document(theirs, names[2], fmt)
     rules, rules_path = _rules(options)
-    if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
-        sys.setrecursionlimit(10_000)
     result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,
                            documents=(base_doc.value, ours_doc.value, theirs_doc.value),

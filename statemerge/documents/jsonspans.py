@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from statemerge.documents.jsontext import JsonLayout
-from statemerge.merge.values import identity, same
+from statemerge.merging.values import identity, same
 
 _TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\],:])|([^ \t\r\n{}\[\],:"]+))')
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,8 +109,11 @@ def parse_json_layout(data: bytes, text: str, source: str) -> tuple[Any, JsonLay
     except orjson.JSONDecodeError:
         pass  # the exact parser below says where
     else:
-        if layout.orjson_native and render(value, layout) == text:
-            return value, layout, True
+        try:
+            if layout.orjson_native and render(value, layout) == text:
+                return value, layout, True
+        except RecursionError:
+            pass  # deeper than the encoder goes: the exact parser decides
     return _parse_exactly(text, source), layout, False
 
 
@@ -133,7 +137,16 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return value
 
 
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1  # type: ignore[assignment]
+    return depth
+
+
 def _parse_exactly(text: str, source: str) -> Any:
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + MAX_DEPTH + 20)  # the C scanner nests one per level
     try:
         return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
@@ -145,6 +158,8 @@ def _parse_exactly(text: str, source: str) -> Any:
         raise ParseError(source, f"nested deeper than {MAX_DEPTH} levels.") from None
     except ValueError as error:
         raise ParseError(source, _sentence(str(error))) from None
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _sentence(message: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from statemerge.documents.formats import Format
 from statemerge.documents.jsontext import JsonLayout, decode, render
-from statemerge.merge.values import ABSENT, same
+from statemerge.merging.values import ABSENT, same
 
 
 @dataclass
@@ -84,9 +84,9 @@ def parse_document(data: bytes, source: str, fmt: Format, *, empty_is_absent: bo
 
 def splice(original: str, before: str, after: str) -> str:
     """Apply the line changes from `before` to `after` onto `original` (after wins on overlap)."""
-    from statemerge.merge.arrays import merge_sequence
-    from statemerge.merge.rules import Rule, RuleSet
-    from statemerge.merge.threeway import Merger
+    from statemerge.merging.arrays import merge_sequence
+    from statemerge.merging.rules import Rule, RuleSet
+    from statemerge.merging.threeway import Merger
 
     after_wins = Merger(RuleSet((Rule("", (), strategy="theirs"),)), crdt=False)
     lines = merge_sequence(after_wins, before.splitlines(keepends=True),

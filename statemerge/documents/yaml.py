@@ -202,7 +202,7 @@ def dump_roundtrip(tree: Any, original: str) -> str:
 
 def patch_tree(tree: Any, merged: Any) -> Any:
     """Make a round-trip tree hold `merged`, keeping the nodes (and comments) of what is equal."""
-    from statemerge.merge.values import same
+    from statemerge.merging.values import same
 
     if isinstance(tree, dict) and isinstance(merged, dict):
         for key in [key for key in tree if key not in merged]:
@@ -233,7 +233,7 @@ def patch_tree(tree: Any, merged: Any) -> Any:
 
 def _patch_sequence(tree: Any, merged: list[Any]) -> Any:
     """A sequence whose length changed: reuse the nodes (quoting, comments) of kept elements."""
-    from statemerge.merge.values import identity
+    from statemerge.merging.values import identity
 
     unused: dict[Any, list[Any]] = {}
     for node in tree:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from statemerge.merge.values import ABSENT
+from statemerge.merging.values import ABSENT
 
 if TYPE_CHECKING:
     from statemerge.mergefile import MergeOutcome

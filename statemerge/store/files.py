@@ -27,7 +27,7 @@ from statemerge.documents import detect_format, read_bytes, write_atomic
 from statemerge.documents.formats import Format
 from statemerge.documents.layout import Document, parse_document
 from statemerge.errors import ChangedSinceRead, InputError, LockTimeout, UsageError
-from statemerge.merge.values import ABSENT
+from statemerge.merging.values import ABSENT
 from statemerge.store.base import (
     DEFAULT_TIMEOUT,
     Holder,

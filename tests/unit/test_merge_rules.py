@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from statemerge.merge import merge
-from statemerge.merge.conflicts import take_side
-from statemerge.merge.values import ABSENT
+from statemerge.merging import merge
+from statemerge.merging.conflicts import take_side
+from statemerge.merging.values import ABSENT
 
 
 def paths(base: Any, ours: Any, theirs: Any) -> list[tuple[str, str]]:

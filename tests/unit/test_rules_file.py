@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from statemerge.errors import RulesError
-from statemerge.merge import merge, parse_rules
+from statemerge.merging import merge, parse_rules
 
 
 def rules(*entries: dict[str, Any], files: dict[str, Any] | None = None,

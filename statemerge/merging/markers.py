@@ -7,7 +7,7 @@ lines gives exactly the `--conflict ours` document, and likewise for theirs.
 
 from __future__ import annotations
 
-from statemerge.merge.diff import opcodes
+from statemerge.merging.diff import opcodes
 
 
 def with_markers(ours: str, theirs: str, *, base: str | None = None,

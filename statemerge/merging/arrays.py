@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from statemerge.merge.diff import opcodes
-from statemerge.merge.ordering import merged_order
-from statemerge.merge.rules import Tokens
-from statemerge.merge.strategies import union
-from statemerge.merge.values import ABSENT, identity, same
+from statemerge.merging.diff import opcodes
+from statemerge.merging.ordering import merged_order
+from statemerge.merging.rules import Tokens
+from statemerge.merging.strategies import union
+from statemerge.merging.values import ABSENT, identity, same
 
 if TYPE_CHECKING:
-    from statemerge.merge.threeway import Merger
+    from statemerge.merging.threeway import Merger
 
 KEY_FIELDS = ("id", "key", "name", "uuid")
 

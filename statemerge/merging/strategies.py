@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from statemerge.merge.conflicts import Conflict
-from statemerge.merge.values import ABSENT
+from statemerge.merging.conflicts import Conflict
+from statemerge.merging.values import ABSENT
 
 
 class CannotApply(Exception):
@@ -47,7 +47,7 @@ def union(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
 
     Ours' order, then theirs' additions; elements compared by JSON equality.
     """
-    from statemerge.merge.values import identity
+    from statemerge.merging.values import identity
 
     base_keys = {identity(element) for element in base}
     ours_keys = {identity(element) for element in ours}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from statemerge.merge.values import ABSENT
+from statemerge.merging.values import ABSENT
 
 SIDES = ("base", "ours", "theirs")
 

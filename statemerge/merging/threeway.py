@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from statemerge.merge.conflicts import Conflict, ConflictSlot, Resolution, SequenceSlot
-from statemerge.merge.ordering import merged_order
-from statemerge.merge.rules import RuleSet, Tokens
-from statemerge.merge.strategies import CannotApply, later_side, resolve
-from statemerge.merge.values import ABSENT, same
+from statemerge.merging.conflicts import Conflict, ConflictSlot, Resolution, SequenceSlot
+from statemerge.merging.ordering import merged_order
+from statemerge.merging.rules import RuleSet, Tokens
+from statemerge.merging.strategies import CannotApply, later_side, resolve
+from statemerge.merging.values import ABSENT, same
 from statemerge.pointer import format_pointer
 
 @dataclass
@@ -82,7 +82,7 @@ class Merger:
             if base is ABSENT or isinstance(base, dict):
                 return self.objects(base or {}, ours, theirs, path)
         elif isinstance(ours, list) and isinstance(theirs, list) and isinstance(base, list):
-            from statemerge.merge.arrays import merge_arrays
+            from statemerge.merging.arrays import merge_arrays
 
             return merge_arrays(self, base, ours, theirs, path)
         if base is ABSENT:

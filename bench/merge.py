@@ -1,0 +1,115 @@
+"""Merge benchmark (issue 2): a generated agent state of 1, 10 and 50 MB with disjoint ~1% edits
+and appends on both sides. Whole processes, in one run: statemerge merge; the floor (a process
+that only loads the three files with orjson and dumps one); git merge-file on the same files.
+Also start-up: a small clean merge against `python -c pass` on the same interpreter."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench._timing import DATA, measure
+
+FLOOR = (
+    "import orjson,sys\n"
+    "b,o,t=(orjson.loads(open(p,'rb').read()) for p in sys.argv[1:4])\n"
+    "open(sys.argv[4],'wb').write(orjson.dumps(o,option=orjson.OPT_INDENT_2)+b'\\n')\n"
+)
+
+
+def agent_state(megabytes: float, seed: int = 1) -> dict[str, Any]:
+    """Agents with keyed task lists, counters and logs, about `megabytes` as indented JSON."""
+    rng = random.Random(seed)
+    agents: dict[str, Any] = {}
+    count = max(4, int(megabytes * 1000 / 16))  # about 16 KB of JSON per agent
+    for number in range(count):
+        agents[f"agent-{number:05d}"] = {
+            "status": rng.choice(["idle", "busy", "waiting"]),
+            "counters": {"runs": rng.randint(0, 999), "errors": rng.randint(0, 9)},
+            "tasks": [
+                {"id": f"task-{number}-{task}", "title": f"Task {task} of agent {number}",
+                 "status": rng.choice(["todo", "doing", "done"]), "attempts": rng.randint(0, 5),
+                 "labels": rng.sample(["infra", "ui", "api", "data", "docs"], 2)}
+                for task in range(60)
+            ],
+            "log": [f"{task:04d} step {rng.randint(0, 10**6)}" for task in range(90)],
+        }
+    return {"version": 1, "agents": agents}
+
+
+def sides(base: dict[str, Any], seed: int = 2) -> tuple[Any, Any, Any]:
+    """Ours and theirs with disjoint ~1% edits and appends, and the expected merge."""
+    rng = random.Random(seed)
+    ours, theirs, expected = (copy.deepcopy(base) for _ in range(3))
+    names = list(base["agents"])
+    for index, name in enumerate(names):
+        if rng.random() > 0.1:
+            continue
+        side = ours if index % 2 == 0 else theirs
+        task = rng.randrange(60)
+        for document in (side, expected):
+            agent = document["agents"][name]
+            agent["tasks"][task]["status"] = "done"
+            agent["counters"]["runs"] += 1
+    for name in rng.sample(names, max(2, len(names) // 20)):  # both sides append to one list
+        for label, side in (("ours", ours), ("theirs", theirs)):
+            side["agents"][name]["log"].append(f"{label} appended")
+            side["agents"][name]["tasks"].append({"id": f"{name}-{label}-new", "title": "new",
+                                                   "status": "todo", "attempts": 0,
+                                                   "labels": []})
+        for label in ("ours", "theirs"):
+            expected["agents"][name]["log"].append(f"{label} appended")
+        for label in ("ours", "theirs"):
+            expected["agents"][name]["tasks"].append({"id": f"{name}-{label}-new",
+                                                      "title": "new", "status": "todo",
+                                                      "attempts": 0, "labels": []})
+    return ours, theirs, expected
+
+
+def write(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    """Print the ratios (statemerge / floor, statemerge / git merge-file, memory, start-up)."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    print("size    statemerge  floor   git-merge-file  /floor  /git   mem/floor  s per MB")
+    for megabytes in (1, 10, 50):
+        folder = DATA / f"merge-{megabytes}mb"
+        folder.mkdir(exist_ok=True)
+        base = agent_state(megabytes)
+        ours, theirs, expected = sides(base)
+        for name, value in (("base", base), ("ours", ours), ("theirs", theirs)):
+            write(folder / f"{name}.json", value)
+        files = [str(folder / f"{name}.json") for name in ("base", "ours", "theirs")]
+        out = folder / "out.json"
+        commands = {
+            "statemerge": [python, "-m", "statemerge", "merge", *files, "-o", str(out), "-q"],
+            "floor": [python, "-c", FLOOR, *files, str(folder / "floor.json")],
+            "git": ["git", "merge-file", "-p", files[1], files[0], files[2]],
+        }
+        repeat = 5 if megabytes < 50 else 3
+        results = measure(commands, repeat, stdout={"git": folder / "git.json"})
+        merged = json.loads(out.read_text())
+        status = "ok" if merged == expected else "WRONG RESULT"
+        size = (folder / "ours.json").stat().st_size / 1e6
+        sm, floor, git = (results[name][0] for name in ("statemerge", "floor", "git"))
+        memory = results["statemerge"][1] / results["floor"][1]
+        print(f"{size:5.1f}MB  {sm:8.3f}s  {floor:6.3f}s  {git:8.3f}s      "
+              f"{sm / floor:5.2f}x  {sm / git:5.2f}x  {memory:5.2f}x     {sm / size:.4f}  {status}",
+              flush=True)
+    small = DATA / "small"
+    small.mkdir(exist_ok=True)
+    for name, value in (("base", {"a": 1}), ("ours", {"a": 1, "b": 2}), ("theirs", {"a": 3})):
+        write(small / f"{name}.json", value)
+    files = [str(small / f"{name}.json") for name in ("base", "ours", "theirs")]
+    startup = measure({"statemerge": [python, "-m", "statemerge", "merge", *files, "-q"],
+                       "python -c pass": [python, "-c", "pass"]}, repeat=20)
+    ratio = startup["statemerge"][0] / startup["python -c pass"][0]
+    print(f"start-up: small clean merge {startup['statemerge'][0] * 1000:.0f} ms = {ratio:.2f}x "
+          f"`python -c pass` ({startup['python -c pass'][0] * 1000:.0f} ms); goal <= 4x")

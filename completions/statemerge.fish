@@ -1,0 +1,1 @@
+complete --command statemerge --no-files --arguments "(env _STATEMERGE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) statemerge)" --condition "env _STATEMERGE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) statemerge"

@@ -6,7 +6,7 @@ import os
 import statistics
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -27,7 +27,7 @@ def run_once(command: Sequence[str], stdout: Path | None = None) -> tuple[float,
     return elapsed, usage.ru_maxrss, process.returncode
 
 
-def measure(commands: dict[str, Sequence[str]], repeat: int,
+def measure(commands: Mapping[str, Sequence[str]], repeat: int,
             stdout: dict[str, Path] | None = None) -> dict[str, tuple[float, int]]:
     """Median seconds and max peak RSS per named command, runs interleaved to share the noise."""
     times: dict[str, list[float]] = {name: [] for name in commands}

@@ -70,7 +70,7 @@ def sides(base: dict[str, Any], seed: int = 2) -> tuple[Any, Any, Any]:
     return ours, theirs, expected
 
 
-def write(path: Path, value: Any) -> None:
+def write(path: Path, value: object) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 

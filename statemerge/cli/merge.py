@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +11,7 @@ import typer
 from statemerge.cli.mergerun import MergeRequest, run_merge
 
 
-class Style(str, Enum):
+class Style(StrEnum):
     """How conflicts left by the merge are written."""
 
     markers = "markers"
@@ -20,7 +20,7 @@ class Style(str, Enum):
     theirs = "theirs"
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     """A document format."""
 
     json = "json"

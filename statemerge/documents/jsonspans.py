@@ -130,18 +130,19 @@ class SpanWriter:
         if isinstance(value, list) and isinstance(ours, list) and span is not None:
             by_identity: dict[int, int] = {}
             by_value: dict[Any, list[int]] = {}
-            for index, element in enumerate(ours):
+            for position, element in enumerate(ours):
                 if isinstance(element, dict | list):
-                    by_identity[id(element)] = index
+                    by_identity[id(element)] = position
                     record = _record_key(element)
                     if record is not None:
-                        by_value.setdefault(record, []).append(index)
+                        by_value.setdefault(record, []).append(position)
                 else:
-                    by_value.setdefault(identity(element), []).append(index)
+                    by_value.setdefault(identity(element), []).append(position)
             items = []
             child_indent = self._child_indent(span, indent)
             inline_children = self._inline_children(span)
             for element in value:
+                index: int | None
                 if isinstance(element, dict | list):
                     index = by_identity.get(id(element))
                     if index is None:  # a record both sides kept, changed: match it by its id

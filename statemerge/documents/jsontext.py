@@ -79,9 +79,8 @@ def render(value: Any, layout: JsonLayout) -> str:
         except TypeError:  # integers beyond 64 bits, or nesting orjson refuses
             body = None
     if body is None:
-        indent = layout.indent if layout.indent is not None else None
-        body = json.dumps(value, indent=indent, ensure_ascii=layout.ascii_only,
-                          separators=("," if indent is not None else ",", layout.key_separator))
+        body = json.dumps(value, indent=layout.indent, ensure_ascii=layout.ascii_only,
+                          separators=(",", layout.key_separator))
         if layout.newline != "\n":
             body = body.replace("\n", layout.newline)
     return body + (layout.newline if layout.final_newline else "")

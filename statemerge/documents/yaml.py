@@ -205,6 +205,7 @@ def patch_tree(tree: Any, merged: Any) -> Any:
     from statemerge.merging.values import same
 
     if isinstance(tree, dict) and isinstance(merged, dict):
+        commented: Any = tree  # ruamel's CommentedMap: an ordered dict with insert()
         for key in [key for key in tree if key not in merged]:
             del tree[key]
         for position, (key, value) in enumerate(merged.items()):
@@ -213,11 +214,11 @@ def patch_tree(tree: Any, merged: Any) -> Any:
                 if not same(_loose_plain(current), value):
                     tree[key] = patch_tree(current, value)
             else:
-                tree.insert(position, key, value)
+                commented.insert(position, key, value)
         order = list(merged)
         if list(tree) != order:
             for key in order:  # move keys into the merged order, keeping their comments
-                tree.move_to_end(key)
+                commented.move_to_end(key)
         return tree
     if isinstance(tree, list) and isinstance(merged, list):
         if len(tree) == len(merged):

@@ -4,8 +4,8 @@
 A sequence merge diffs each side against base. An edit replaces or deletes a run of base
 elements, or inserts between two of them. Edits of overlapping runs by both sides conflict,
 unless they are the same edit or both edit the same records in place (runs of one length, all
-objects: then the records merge field by field). Insertions never conflict (except in strict `sequence` mode, at one place): both are kept,
-ours first, an identical one once.
+objects: then the records merge field by field). Insertions never conflict (except in strict
+`sequence` mode, at one place): both are kept, ours first, an identical one once.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from statemerge.merging.strategies import CannotApply, later_side, resolve
 from statemerge.merging.values import ABSENT, same
 from statemerge.pointer import format_pointer
 
+
 @dataclass
 class MergeResult:
     """The merged value (holding slots where conflicts are left) and what the merge found."""
@@ -80,7 +81,7 @@ class Merger:
                 return self.conflict(path, "crdt/plain", base, ours, theirs)
         if isinstance(ours, dict) and isinstance(theirs, dict):
             if base is ABSENT or isinstance(base, dict):
-                return self.objects(base or {}, ours, theirs, path)
+                return self.objects(base if isinstance(base, dict) else {}, ours, theirs, path)
         elif isinstance(ours, list) and isinstance(theirs, list) and isinstance(base, list):
             from statemerge.merging.arrays import merge_arrays
 

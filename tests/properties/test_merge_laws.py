@@ -9,10 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from statemerge.mergefile import MergeOptions, merge_texts
 from statemerge.merging import ABSENT, merge
 from statemerge.merging.conflicts import take_side
 from statemerge.merging.values import same
-from statemerge.mergefile import MergeOptions, merge_texts
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["a", "b", "c"]))
 keys = st.sampled_from(["id", "a", "b", "c", "d"])

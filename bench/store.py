@@ -1,0 +1,193 @@
+"""Updates per second under contention: optimistic (compare-and-set with retries) against the
+lock, on a file and on etcd, with 1, 2, 4 and 8 processes incrementing one counter.
+
+Each process is a real interpreter that opens the store, waits until all are ready, then runs
+its share of `update inc /n 1` through the API the CLI uses (the interpreter's start is not
+timed). Every run checks that no increment was lost.
+
+Ratios printed, all from this one run (the machine is noisy; absolute numbers mean little):
+- floor: each backend's bare write (file: read + atomic replace; etcd: one put), one process;
+  `x floor` is a run's updates/s over that;
+- peers: lock over optimistic at the same contention, and file over etcd;
+- retries per update, conflicts per attempt and lock wait per update say why.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data" / "store"
+LEVELS = (1, 2, 4, 8)
+UPDATES = 160  # per run, shared among its processes
+INC = [{"op": "inc", "path": "/n", "value": 1}]
+
+
+@dataclass
+class Run:
+    """What one (backend, mode, processes) run measured."""
+
+    backend: str
+    mode: str
+    processes: int
+    rate: float  # updates per second, all processes together
+    retries: float  # per update
+    conflict_rate: float  # conflicts per attempt
+    lock_wait_ms: float  # per update
+    lost: int  # increments missing at the end (must be 0)
+    failed: int  # updates that gave up
+
+
+def worker(url: str, mode: str, count: int) -> None:
+    """One contending process (run as `python -m bench.store worker URL MODE COUNT`)."""
+    from statemerge.errors import PreconditionFailed
+    from statemerge.store import CallStats, open_store
+
+    store = open_store(url, timeout=120)
+    store.read()  # connect and warm up before the clock starts
+    print("ready", flush=True)
+    sys.stdin.readline()
+    totals = {"attempts": 0, "conflicts": 0, "lock_wait": 0.0, "failed": 0}
+    start = time.time()
+    for _ in range(count):
+        stats = CallStats(mode, url, "bench")
+        try:
+            store.apply(INC, lock=mode == "lock", retries=10_000, stats=stats)
+        except PreconditionFailed:
+            totals["failed"] += 1
+        totals["attempts"] += stats.attempts
+        totals["conflicts"] += stats.conflicts
+        totals["lock_wait"] += stats.lock_wait
+    print(json.dumps({"start": start, "end": time.time(), **totals}), flush=True)
+
+
+def contend(backend: str, url: str, mode: str, processes: int) -> Run:
+    """Run `processes` workers against a fresh counter and sum what they saw."""
+    from statemerge.store import open_store
+
+    open_store(url).set("", {"n": 0})
+    count = UPDATES // processes
+    command = [sys.executable, "-m", "bench.store", "worker", url, mode, str(count)]
+    workers = [
+        subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(processes)
+    ]
+    for process in workers:
+        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    for process in workers:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    reports = [json.loads(process.communicate(timeout=300)[0]) for process in workers]
+    wall = max(r["end"] for r in reports) - min(r["start"] for r in reports)
+    updates = count * processes
+    attempts = sum(r["attempts"] for r in reports)
+    return Run(
+        backend,
+        mode,
+        processes,
+        rate=updates / wall,
+        retries=(attempts - updates) / updates,
+        conflict_rate=sum(r["conflicts"] for r in reports) / max(attempts, 1),
+        lock_wait_ms=1000 * sum(r["lock_wait"] for r in reports) / updates,
+        lost=updates - open_store(url).get("/n")[0],
+        failed=sum(r["failed"] for r in reports),
+    )
+
+
+def floor(backend: str, url: str, rounds: int = 200) -> float:
+    """Bare writes per second of the backend, one process: no etag, no retry, no lock."""
+    if backend == "file":
+        from statemerge.documents import write_atomic
+
+        path = Path(url)
+        write_atomic(path, b'{"n": 0}\n')
+        start = time.perf_counter()
+        for n in range(rounds):
+            path.read_bytes()
+            write_atomic(path, b'{"n": %d}\n' % n)
+        return rounds / (time.perf_counter() - start)
+    from statemerge.store.etcd import EtcdStore
+    from statemerge.store.etcdhttp import b64
+
+    store = EtcdStore(url)
+    start = time.perf_counter()
+    for n in range(rounds):
+        put = {"key": b64(store.key), "value": b64(f'{{"n": {n}}}')}
+        store.client.call("/v3/kv/put", put, deadline=time.monotonic() + 10)
+    rate = rounds / (time.perf_counter() - start)
+    store.close()
+    return rate
+
+
+def ratio(
+    by: dict[tuple[str, str, int], Run], top: tuple[str, str, int], bottom: tuple[str, str, int]
+) -> str:
+    """`top`'s rate over `bottom`'s, or `-` when one was not measured."""
+    if top not in by or bottom not in by:
+        return "-"
+    return f"{by[top].rate / by[bottom].rate:.2f}"
+
+
+def report(runs: list[Run], floors: dict[str, float]) -> None:
+    """The table of runs and the ratios against the floor and the peers."""
+    by = {(r.backend, r.mode, r.processes): r for r in runs}
+    print(f"{UPDATES} increments per run, shared among the processes")
+    for backend, rate in floors.items():
+        print(f"floor {backend}: {rate:.0f} bare writes/s (one process)")
+    header = "backend mode  procs  upd/s  x floor  lock/occ  file/etcd  retries/upd  confl/att"
+    print(header + "  wait ms/upd  lost  failed")
+    for r in runs:
+        lock_occ = ratio(by, (r.backend, "lock", r.processes), (r.backend, "occ", r.processes))
+        file_etcd = ratio(by, ("file", r.mode, r.processes), ("etcd", r.mode, r.processes))
+        print(
+            f"{r.backend:7} {r.mode:5} {r.processes:5} {r.rate:6.0f} "
+            f"{r.rate / floors[r.backend]:8.2f} {lock_occ:>9} {file_etcd:>10} {r.retries:12.2f}"
+            f" {r.conflict_rate:10.1%} {r.lock_wait_ms:12.2f} {r.lost:5} {r.failed:7}"
+        )
+    print("where each wins (updates/s, the faster mode over the slower):")
+    for backend in floors:
+        for n in LEVELS:
+            occ, lock = by[(backend, "occ", n)], by[(backend, "lock", n)]
+            best, rest = (occ, lock) if occ.rate >= lock.rate else (lock, occ)
+            print(f"  {backend} x{n}: {best.mode} by {best.rate / rest.rate:.2f}x")
+
+
+def main() -> None:
+    """Run every backend, mode and level; etcd is skipped (said so) when it cannot be started."""
+    sys.path.insert(0, str(ROOT / "tests" / "integration" / "store"))
+    from etcd_cluster import Cluster
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    file_url = str(DATA / "state.json")
+    runs: list[Run] = []
+    floors = {"file": floor("file", file_url)}
+    for mode in ("occ", "lock"):
+        runs += [contend("file", file_url, mode, n) for n in LEVELS]
+    cluster = Cluster(size=1)
+    try:
+        cluster.start()
+    except RuntimeError as error:
+        print(f"etcd skipped: {error}")
+        cluster = None  # type: ignore[assignment]
+    if cluster is not None:
+        try:
+            url = cluster.url("bench/state")
+            floors["etcd"] = floor("etcd", url)
+            for mode in ("occ", "lock"):
+                runs += [contend("etcd", url, mode, n) for n in LEVELS]
+        finally:
+            cluster.stop()
+    report(runs, floors)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["worker"]:
+        worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        main()

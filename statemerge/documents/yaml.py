@@ -206,6 +206,7 @@ def patch_tree(tree: Any, merged: Any) -> Any:
 
     if isinstance(tree, dict) and isinstance(merged, dict):
         commented: Any = tree  # ruamel's CommentedMap: an ordered dict with insert()
+        old_last = list(tree)[-1] if tree else None
         for key in [key for key in tree if key not in merged]:
             del tree[key]
         for position, (key, value) in enumerate(merged.items()):
@@ -214,11 +215,15 @@ def patch_tree(tree: Any, merged: Any) -> Any:
                 if not same(_loose_plain(current), value):
                     tree[key] = patch_tree(current, value)
             else:
-                commented.insert(position, key, value)
+                commented.insert(position, key, _commented(value))
         order = list(merged)
         if list(tree) != order:
             for key in order:  # move keys into the merged order, keeping their comments
                 commented.move_to_end(key)
+        if old_last is not None and old_last in tree and list(tree)[-1] != old_last:
+            value = tree[old_last]
+            _move_trailing_comment(value if isinstance(value, dict | list) and value
+                                   else _KeyHolder(commented, old_last), tree)
         return tree
     if isinstance(tree, list) and isinstance(merged, list):
         if len(tree) == len(merged):
@@ -239,12 +244,83 @@ def _patch_sequence(tree: Any, merged: list[Any]) -> Any:
     unused: dict[Any, list[Any]] = {}
     for node in tree:
         unused.setdefault(identity(_loose_plain(node)), []).append(node)
+    old_last = tree[-1] if len(tree) else None
     items = []
     for value in merged:
         reusable = unused.get(identity(value))
-        items.append(reusable.pop(0) if reusable else value)
+        items.append(reusable.pop(0) if reusable else _commented(value))
     tree[:] = items
+    if old_last is not None and items and items[-1] is not old_last:
+        _move_trailing_comment(old_last, tree)
     return tree
+
+
+def _commented(value: Any) -> Any:
+    """Plain data as ruamel nodes, so that comments can be attached to them."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        return CommentedMap((key, _commented(child)) for key, child in value.items())
+    if isinstance(value, list):
+        return CommentedSeq(_commented(child) for child in value)
+    return value
+
+
+class _KeyHolder:
+    """A mapping key whose value is a scalar: its trailing comment lives in the mapping."""
+
+    def __init__(self, mapping: Any, key: Any) -> None:
+        self.mapping, self.key = mapping, key
+
+
+def _last_slot(node: Any) -> tuple[Any, Any, int] | None:
+    """Where the comment after a node's last line lives: (container, key or index, slot)."""
+    if isinstance(node, _KeyHolder):
+        return node.mapping, node.key, 2
+    while True:
+        if isinstance(node, dict) and node and hasattr(node, "ca"):
+            key = list(node)[-1]
+            if isinstance(node[key], dict | list) and node[key]:
+                node = node[key]
+                continue
+            return node, key, 2
+        if isinstance(node, list) and node and hasattr(node, "ca"):
+            index = len(node) - 1
+            if isinstance(node[index], dict | list) and node[index]:
+                node = node[index]
+                continue
+            return node, index, 0
+        return None
+
+
+def _move_trailing_comment(old_last: Any, container: Any) -> None:
+    """Blank lines and comments after what was the last item follow the new last item."""
+    source = _last_slot(old_last)
+    target = _last_slot(container)
+    if source is None or target is None:
+        return
+    holder, key, slot = source
+    entry = holder.ca.items.get(key)
+    if not entry or len(entry) <= slot or entry[slot] is None:
+        return
+    token = entry[slot]
+    text = getattr(token, "value", None)
+    if not isinstance(text, str) or "\n" not in text:
+        return
+    head, tail = text.split("\n", 1)  # an end-of-line comment stays with its line
+    if not tail:
+        return
+    import copy
+
+    moved = copy.copy(token)
+    moved.value = "\n" + tail
+    if head.strip():
+        token.value = head + "\n"
+    else:
+        entry[slot] = None
+    new_holder, new_key, new_slot = target
+    new_entry = new_holder.ca.items.setdefault(new_key, [None, None, None, None])
+    new_entry[new_slot] = moved
 
 
 def _loose_plain(node: Any) -> Any:

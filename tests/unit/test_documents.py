@@ -126,3 +126,17 @@ def test_yaml_comments_and_quotes_of_untouched_parts_survive() -> None:
     document = parse_document(text.encode(), "v.yaml", "yaml")
     rendered = document.render({"name": "app", "image": {"tag": "1.0"}, "replicas": 3})
     assert rendered == "# header\nname: app  # why\nimage:\n  tag: '1.0'\nreplicas: 3\n"
+
+
+def test_yaml_blank_line_after_a_list_follows_its_new_last_item() -> None:
+    text = "env:\n  - name: A\n    value: '1'\n\nnext: 1\n"
+    document = parse_document(text.encode(), "v.yaml", "yaml")
+    rendered = document.render({"env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+                                "next": 1})
+    assert rendered == "env:\n  - name: A\n    value: '1'\n  - name: B\n    value: '2'\n\nnext: 1\n"
+
+
+def test_yaml_end_of_line_comment_stays_on_its_line_when_a_key_is_appended() -> None:
+    text = "a: 1\nb: 2   # last\n\n# trailer\n"
+    document = parse_document(text.encode(), "v.yaml", "yaml")
+    assert document.render({"a": 1, "b": 2, "c": 3}) == "a: 1\nb: 2   # last\nc: 3\n\n# trailer\n"

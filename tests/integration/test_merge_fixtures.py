@@ -64,7 +64,8 @@ def test_only_changed_lines_differ_from_ours_in_a_4_space_catalog() -> None:
     ours = _side(folder, "ours").read_text().splitlines()
     merged = _side(folder, "expected").read_text().splitlines()
     assert len(merged) == len(ours) + 8  # one inserted record of 8 lines
-    new_lines = [line.strip() for line in merged if line not in set(ours)]
+    known = set(ours)
+    new_lines = [line.strip() for line in merged if line not in known]
     assert new_lines == [
         '"url": "https://v2.schemas.example.org/alpha-cipher-1433.json"',
         '"name": "zebra-config",', '"description": "Zebra",', '"zebra.json"',

@@ -3,8 +3,8 @@
 1. A small clean merge through the driver, as a whole process, against `python -c pass` (the
    floor: the target is <= 4x) and against `git merge-file` on the same files (the peer).
 2. `git merge` of a repository whose N state files changed on both branches, for two N: the time
-   per file should not grow with N (linear in the file count). Git's own line merge of the same
-   repository (driver removed) is the peer.
+   per file (CPU time of git and the drivers, steadier than wall time on a busy machine) should
+   not grow with N (linear in the file count). Git's own line merge (no driver) is the peer.
 
 Runs with bytecode caching on (as an installed package has), whatever PYTHONDONTWRITEBYTECODE says.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,7 +25,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data" / "driver"
 RUNS = 15
 SIZES = (25, 200)
-MERGE_RUNS = 2
+MERGE_RUNS = 1
 
 
 def environment() -> dict[str, str]:
@@ -52,15 +53,19 @@ def run(command: list[str], cwd: Path = DATA, check: bool = True) -> None:
         raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode()}")
 
 
-def median_time(action: Callable[[], None], prepare: Callable[[], None], runs: int) -> float:
-    """Median wall time of `action` (seconds), `prepare` run untimed before each."""
-    times = []
+def measure(action: Callable[[], None], prepare: Callable[[], None], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (of the child processes) of `action`, in seconds,
+    `prepare` run untimed before each. CPU time suffers less from a busy machine."""
+    walls, cpus = [], []
     for _ in range(runs):
         prepare()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def state(n: int, version: str = "1.0.0") -> dict[str, object]:
@@ -99,21 +104,17 @@ def single_file() -> None:
         fresh()
         run(command, folder)
 
-    floor = median_time(lambda: run([*python, "-c", "pass"], folder), lambda: None, RUNS)
+    floor, floor_cpu = measure(lambda: run([*python, "-c", "pass"], folder), lambda: None, RUNS)
     timed = {
-        "git merge-file (peer)": median_time(lambda: run(peer, folder), fresh, RUNS),
-        "python -m statemerge git merge-driver": median_time(
-            lambda: run(driver, folder), fresh, RUNS
-        ),
-        "statemerge git merge-driver (script)": median_time(
-            lambda: run(script, folder), fresh, RUNS
-        ),
+        "git merge-file (peer)": measure(lambda: run(peer, folder), fresh, RUNS),
+        "python -m statemerge git merge-driver": measure(lambda: run(driver, folder), fresh, RUNS),
+        "statemerge git merge-driver (script)": measure(lambda: run(script, folder), fresh, RUNS),
     }
-    print(f"driver: one small clean merge, whole process, median of {RUNS}")
-    print(f"  {'python -c pass (floor)':40} {floor * 1000:7.1f} ms   1.00x")
-    for name, seconds in timed.items():
-        print(f"  {name:40} {seconds * 1000:7.1f} ms  {seconds / floor:5.2f}x")
-    ratio = timed["python -m statemerge git merge-driver"] / floor
+    print(f"driver: one small clean merge, whole process, median of {RUNS} (wall; CPU)")
+    print(f"  {'python -c pass (floor)':40} {floor * 1000:7.1f} ms {1:5.2f}x;  CPU {1:4.2f}x")
+    for name, (wall, cpu) in timed.items():
+        print(f"  {name:40} {wall * 1000:7.1f} ms {wall / floor:5.2f}x;  CPU {cpu / floor_cpu:4.2f}x")
+    ratio = timed["python -m statemerge git merge-driver"][0] / floor
     print(f"  driver / floor = {ratio:.2f}x (target <= 4x: {'met' if ratio <= 4 else 'MISSED'})")
 
 
@@ -142,8 +143,8 @@ def make_repository(count: int) -> Path:
 
 def many_files() -> None:
     """Part 2: `git merge` time per file for two repository sizes."""
-    print(f"git merge of N state files changed on both branches, median of {MERGE_RUNS}")
-    per_file = {}
+    print(f"git merge of N state files changed on both branches, median of {MERGE_RUNS} run(s)")
+    per_file: dict[int, float] = {}
     for count in SIZES:
         root = make_repository(count)
         head = subprocess.run(
@@ -156,17 +157,17 @@ def many_files() -> None:
         def merge(root: Path = root) -> None:
             run(["git", "merge", "-q", "--no-edit", "feature"], root)
 
-        builtin = median_time(merge, reset, MERGE_RUNS)
+        builtin, _ = measure(merge, reset, MERGE_RUNS)
         run([sys.executable, "-m", "statemerge", "git", "install"], root)
-        with_driver = median_time(merge, reset, MERGE_RUNS)
-        per_file[count] = with_driver / count
+        wall, cpu = measure(merge, reset, MERGE_RUNS)
+        per_file[count] = cpu / count
         print(
-            f"  N={count:4}: with the driver {with_driver:6.2f} s ({per_file[count] * 1000:5.1f} ms"
-            f" a file), git's line merge {builtin:5.2f} s, ratio {with_driver / builtin:5.1f}x"
+            f"  N={count:4}: with the driver {wall:6.2f} s wall, {cpu * 1000 / count:5.1f} ms CPU"
+            f" a file; git's line merge {builtin:5.2f} s wall, driver / git {wall / builtin:.0f}x"
         )
     small, large = SIZES
     growth = per_file[large] / per_file[small]
-    print(f"  time per file at N={large} / at N={small} = {growth:.2f}x (linear: about 1.0)")
+    print(f"  CPU time a file at N={large} / at N={small} = {growth:.2f}x (linear: about 1.0)")
 
 
 def main() -> None:

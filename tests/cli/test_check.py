@@ -269,3 +269,34 @@ def test_check_runs_as_a_real_process() -> None:
     )
 
     assert (done.returncode, done.stdout, done.stderr) == (0, "Checked 1 file: all good.\n", "")
+
+
+def test_many_files_on_a_terminal_show_a_progress_bar() -> None:
+    import os
+    import pty
+
+    for n in range(25):
+        write(f"state/{n:02}.json", "{}")
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "statemerge", "check", "state"],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+        )
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal side is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+
+    assert (done.returncode, done.stdout) == (0, "Checked 25 files: all good.\n")
+    assert b"checking" in shown

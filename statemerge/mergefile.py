@@ -16,6 +16,7 @@ from statemerge.merging.conflicts import Conflict, Resolution, as_objects, take_
 from statemerge.merging.markers import with_markers
 from statemerge.merging.rules import RuleSet, find_rules_file, load_rules
 from statemerge.merging.threeway import merge
+from statemerge.merging.values import ABSENT
 
 ConflictStyle = Literal["markers", "object", "ours", "theirs"]
 CONFLICT_STYLES = ("markers", "object", "ours", "theirs")
@@ -78,7 +79,13 @@ def merge_texts(
     fmt = detect_format(options.path_hint or names[1], options.fmt)
     base_doc = parse_document(base, names[0], fmt, empty_is_absent=True)
     ours_doc = parse_document(ours, names[1], fmt)
-    theirs_doc = parse_document(theirs, names[2], fmt)
+    # Identical bytes parse to one value: rule 0 then settles the root at once.
+    if theirs == ours:
+        theirs_doc = ours_doc
+    elif theirs == base and base_doc.value is not ABSENT:
+        theirs_doc = base_doc
+    else:
+        theirs_doc = parse_document(theirs, names[2], fmt)
     rules, rules_path = _rules(options)
     result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,

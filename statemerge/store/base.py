@@ -72,9 +72,7 @@ class Holder:
         """Read a record written by `to_json`; None for anything else (empty, torn, foreign)."""
         try:
             data = json.loads(text)
-            return Holder(
-                str(data["agent"]), int(data["pid"]), str(data["host"]), str(data["since"])
-            )
+            return Holder(str(data["agent"]), int(data["pid"]), str(data["host"]), str(data["since"]))
         except (ValueError, TypeError, KeyError):
             return None
 
@@ -200,9 +198,7 @@ class Store(ABC):
 
         snapshot = self.read()
         if not snapshot.exists:
-            raise InputError(
-                f"{self.url}: the store does not exist yet (create it with set or update)."
-            )
+            raise InputError(f"{self.url}: the store does not exist yet (create it with set or update).")
         return resolve(snapshot.value, pointer), snapshot.etag
 
     @contextmanager
@@ -246,9 +242,7 @@ class Store(ABC):
         that never modifies its argument). Returns the new etag.
         """
         agent = agent or default_agent()
-        stats = stats or CallStats(
-            kind="update-lock" if lock else "update", store=self.url, agent=agent
-        )
+        stats = stats or CallStats(kind="update-lock" if lock else "update", store=self.url, agent=agent)
         started = time.monotonic()
         deadline = self.deadline(timeout)
         try:
@@ -256,9 +250,7 @@ class Store(ABC):
                 with self.acquire(agent, deadline=deadline, stats=stats):
                     etag = self._attempt(change, copies, deadline, stats)
             else:
-                etag = self._optimistic(
-                    change, copies, retries, deadline, stats, policy or RetryPolicy()
-                )
+                etag = self._optimistic(change, copies, retries, deadline, stats, policy or RetryPolicy())
         except StatemergeError as error:
             _finish(stats, started, error)
             raise

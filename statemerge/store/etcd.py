@@ -86,9 +86,7 @@ class EtcdStore(Store):
         address = parse_etcd_url(url)
         self.key = address.key
         self.lease_ttl = lease_ttl
-        self.client = EtcdClient(
-            list(address.endpoints), name=url, request_cap=max(1.0, timeout / 3)
-        )
+        self.client = EtcdClient(list(address.endpoints), name=url, request_cap=max(1.0, timeout / 3))
         self._key = b64(self.key)
         self._lock_name = self.key + "/.statemerge/lock"
         lock_prefix = (self._lock_name + "/").encode()
@@ -175,14 +173,14 @@ class EtcdStore(Store):
                 answer = self.client.call("/v3/kv/txn", txn, deadline=deadline, idempotent=False)
             except AmbiguousWrite:
                 ambiguous = True
-                landed = self._find_commit(nonce, etag, deadline)
+                landed = self._landed(nonce, etag, deadline)
                 if landed is not None:
                     return landed
                 continue  # it did not land (and cannot land later than our resend would)
             if answer.get("succeeded"):
                 return str(answer["header"]["revision"])
             if ambiguous:
-                landed = self._find_commit(nonce, etag, deadline)
+                landed = self._landed(nonce, etag, deadline)
                 if landed is not None:
                     return landed
             ranges = [r.get("response_range", {}) for r in answer.get("responses", [])]
@@ -208,11 +206,22 @@ class EtcdStore(Store):
             pause = min(pause * 2, 0.05)
 
     @contextmanager
-    def acquire(
-        self, agent: str, *, deadline: float, stats: CallStats | None = None
-    ) -> Iterator[Holder]:
+    def acquire(self, agent: str, *, deadline: float, stats: CallStats | None = None) -> Iterator[Holder]:
         if self._held is not None:
             raise UsageError(f"{self.url}: this store already holds its lock.")
+        inherited = inherited_lock_token(self.identity)
+        if inherited is not None:  # `statemerge lock` runs us: its lock is ours, if still held
+            probe = {"key": inherited, "count_only": True}
+            if not int(self.client.call("/v3/kv/range", probe, deadline=deadline).get("count", 0)):
+                raise PreconditionFailed(
+                    f"{self.url}: the lock of the command this runs under is gone; nothing was done."
+                )
+            self._held = (inherited, self.lock_status().holder or Holder.now(agent))
+            try:
+                yield self._held[1]
+            finally:
+                self._held = None
+            return
         grant = self.client.call("/v3/lease/grant", {"TTL": self.lease_ttl}, deadline=deadline)
         lease = str(grant["ID"])
         keeper = self._keeper = _LeaseKeeper(self, lease)
@@ -231,9 +240,7 @@ class EtcdStore(Store):
                     stats.lock_wait += time.monotonic() - started
                 if not error.waiting:
                     raise
-                raise LockTimeout(
-                    f"{self.url}: {self._busy_message(time.monotonic() - started)}"
-                ) from None
+                raise LockTimeout(f"{self.url}: {self._busy_message(time.monotonic() - started)}") from None
             if stats is not None:
                 stats.lock_wait += time.monotonic() - started
             holder = Holder.now(agent)
@@ -267,9 +274,7 @@ class EtcdStore(Store):
         record = self.client.call("/v3/kv/range", {"key": self._holder_key}, deadline=deadline)
         holders = record.get("kvs") or []
         if holders and holders[0].get("lease") == kvs[0].get("lease"):
-            return LockState(
-                held=True, holder=Holder.from_json(unb64(holders[0]["value"]).decode())
-            )
+            return LockState(held=True, holder=Holder.from_json(unb64(holders[0]["value"]).decode()))
         return LockState(held=True)
 
     def lock_env(self) -> dict[str, str]:
@@ -288,6 +293,16 @@ class EtcdStore(Store):
 
         by = f": held by {describe_holder(holder)}" if holder else ""
         return f"lock not acquired within {waited:.1f} s{by}; nothing was done."
+
+    def _landed(self, nonce: str, base: str, deadline: float) -> str | None:
+        """`_find_commit`, saying that a write's outcome is unknown when etcd cannot tell."""
+        try:
+            return self._find_commit(nonce, base, deadline)
+        except DeadlineReached as error:
+            raise StoreError(
+                f"{error.message.removesuffix('.')}; a write was sent but whether it landed is "
+                "unknown: read the store to see."
+            ) from None
 
     def _find_commit(self, nonce: str, base: str, deadline: float) -> str | None:
         """The revision at which our write (tagged `nonce`) landed after `base`, or None.
@@ -317,9 +332,7 @@ class _LeaseKeeper:
     def __init__(self, store: EtcdStore, lease: str) -> None:
         self.store = store
         self.lease = lease
-        self.client = EtcdClient(
-            store.client.endpoints, name=store.url, request_cap=store.client.request_cap
-        )
+        self.client = EtcdClient(store.client.endpoints, name=store.url, request_cap=store.client.request_cap)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="statemerge-lease", daemon=True)
         self.lost = False

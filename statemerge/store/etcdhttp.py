@@ -134,6 +134,9 @@ class EtcdClient:
             except OSError as error:
                 connection.close()
                 raise _NotSent(f"{where}: {_reason(error)}") from None
+            # http.client sends headers and body in two writes: without NODELAY, Nagle's
+            # algorithm and delayed ACKs can hold the body back for 40 ms.
+            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._connections[index] = connection
         assert connection.sock is not None
         connection.sock.settimeout(timeout)

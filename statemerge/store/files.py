@@ -51,14 +51,13 @@ def file_etag(data: bytes) -> str:
 class FileStore(Store):
     """A JSON/YAML file shared by processes on one machine (or one file system with flock)."""
 
-    def __init__(
-        self, path: str, *, timeout: float = DEFAULT_TIMEOUT, fmt: str | None = None
-    ) -> None:
+    def __init__(self, path: str, *, timeout: float = DEFAULT_TIMEOUT, fmt: str | None = None) -> None:
         super().__init__(path, timeout=timeout)
         self.path = Path(path)
         self.fmt: Format = detect_format(path, fmt)
         self.lock_path = self.path.with_name(f".{self.path.name}.lock")
-        self._held: tuple[int, Holder] | None = None  # the flock's fd while this store holds it
+        # while this store holds the lock: the flock's descriptor (None: an ancestor's lock)
+        self._held: tuple[int | None, Holder] | None = None
         self._last: tuple[str, Document] | None = None  # the last content parsed, by etag
 
     @property
@@ -76,9 +75,7 @@ class FileStore(Store):
 
     def check_etag(self, etag: str) -> None:
         if etag != ABSENT_ETAG and not re.fullmatch(r"sha256:[0-9a-f]{16}", etag):
-            raise UsageError(
-                f"{self.url}: {etag!r} is not an etag of a file (sha256:HEX or absent)."
-            )
+            raise UsageError(f"{self.url}: {etag!r} is not an etag of a file (sha256:HEX or absent).")
 
     def compare_and_set(
         self, value: Any, etag: str, *, deadline: float, stats: CallStats | None = None
@@ -99,11 +96,18 @@ class FileStore(Store):
             return file_etag(data)
 
     @contextmanager
-    def acquire(
-        self, agent: str, *, deadline: float, stats: CallStats | None = None
-    ) -> Iterator[Holder]:
+    def acquire(self, agent: str, *, deadline: float, stats: CallStats | None = None) -> Iterator[Holder]:
         if self._held is not None:
             raise UsageError(f"{self.url}: this store already holds its lock.")
+        inherited = inherited_lock_token(self.identity)
+        if inherited is not None and self._ancestor_holds_lock():
+            # `statemerge lock` runs us: its lock is ours (taking it again would wait forever)
+            self._held = (None, Holder.from_json(inherited) or Holder.now(agent))
+            try:
+                yield self._held[1]
+            finally:
+                self._held = None
+            return
         fd = self._open_lock_file()
         try:
             self._flock(fd, deadline, stats)

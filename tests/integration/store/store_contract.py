@@ -193,11 +193,13 @@ class StoreContract:
         writer.apply(INC_N, timeout=2)
         assert writer.get("/n")[0] == 2
 
-    def test_a_command_run_under_the_lock_may_write_the_store(self, url: str) -> None:
+    def test_a_command_run_under_the_lock_may_write_and_lock_the_store(self, url: str) -> None:
         self.open(url).set("", {"n": 0})
-        done = statemerge("lock", url, "--", "statemerge", "update", url, "inc", "/n", "1")
+        update = f"statemerge update '{url}' inc /n 1 --timeout 5"
+        script = f"{update} && {update} --lock"  # a nested --lock must not wait for its parent
+        done = statemerge("lock", url, "--", "sh", "-c", script)
         assert done.returncode == 0, done.stderr
-        assert self.open(url).get("/n")[0] == 1
+        assert self.open(url).get("/n")[0] == 2
 
     def test_lock_exits_with_the_status_of_its_command(self, url: str) -> None:
         done = statemerge("lock", url, "--agent", "t", "--", "sh", "-c", "exit 7")

@@ -67,10 +67,14 @@ def detect_layout(text: str) -> JsonLayout:
                       newline, text.endswith("\n"), ascii_only)
 
 
-def render(value: Any, layout: JsonLayout) -> str:
-    """A value as JSON text in a layout (orjson where it renders the layout exactly)."""
+SMALL = 65536  # below this many bytes the standard library is as fast and starts faster
+
+
+def render(value: Any, layout: JsonLayout, *, small: bool = False) -> str:
+    """A value as JSON text in a layout (orjson where it renders the layout exactly, unless the
+    document is `small`: then the standard library, which needs no import of orjson)."""
     body: str | None = None
-    if layout.orjson_native:
+    if layout.orjson_native and not small:
         import orjson
 
         try:
@@ -98,11 +102,14 @@ def parse_json_text(data: bytes, text: str, source: str) -> Any:
 
 def parse_json_layout(data: bytes, text: str, source: str) -> tuple[Any, JsonLayout, bool]:
     """The value, the layout, and whether rendering the value in that layout gives `text`."""
-    import orjson
-
     if not text.strip():
         raise ParseError(source, "empty file; expected a JSON document.", 1, 1)
     layout = detect_layout(text)
+    if len(data) < SMALL:  # the exact parser is fast enough, and orjson's import is not free
+        value = _parse_exactly(text, source)
+        return value, layout, layout.orjson_native and render(value, layout, small=True) == text
+    import orjson
+
     try:
         value = orjson.loads(data if not data.startswith(b"\xef\xbb\xbf") else text)
     except orjson.JSONDecodeError:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from statemerge.documents.formats import Format
-from statemerge.documents.jsontext import JsonLayout, decode, render
+from statemerge.documents.jsontext import SMALL, JsonLayout, decode, render
 from statemerge.merging.values import ABSENT, same
 
 
@@ -37,11 +37,13 @@ class Document:
         if self.fmt == "json":
             assert self.layout is not None
             if self.reproduced:
-                return render(value, self.layout)
+                return render(value, self.layout, small=len(self.text) < SMALL)
             from statemerge.documents.jsonspans import SpanWriter
 
             written = SpanWriter(self.text, self.layout).document(value, self.value)
-            return written if self._holds(written, value) else render(value, self.layout)
+            if self._holds(written, value):
+                return written
+            return render(value, self.layout, small=len(self.text) < SMALL)
         else:
             from statemerge.documents.yaml import dump_roundtrip, load_roundtrip, patch_tree
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Hashable, Sequence
-from difflib import SequenceMatcher
 
 Opcode = tuple[str, int, int, int, int]  # as difflib: tag, a_start, a_end, b_start, b_end
 
@@ -111,6 +110,8 @@ def _unique_anchors(a: Sequence[Hashable], b: Sequence[Hashable], a_lo: int, a_h
 
 def _difflib(a: Sequence[Hashable], b: Sequence[Hashable], a_lo: int, a_hi: int, b_lo: int,
              b_hi: int) -> list[tuple[int, int, int]]:
+    from difflib import SequenceMatcher  # only for gaps between anchors
+
     matcher = SequenceMatcher(None, a[a_lo:a_hi], b[b_lo:b_hi], autojunk=False)
     return [(a_lo + i, b_lo + j, size) for i, j, size in matcher.get_matching_blocks() if size]
 

@@ -8,6 +8,7 @@ is layout, not data, so `{"a":1,"b":2}` equals `{"b":2,"a":1}`.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, Final
 
 
@@ -32,12 +33,13 @@ ABSENT: Final = _Absent()
 
 
 def _dumps(value: Any, sort_keys: bool) -> bytes:
-    import orjson
-
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
-    except TypeError:  # integers beyond 64 bits
-        return json.dumps(value, sort_keys=sort_keys, separators=(",", ":")).encode()
+    orjson = sys.modules.get("orjson")  # used when a large document already loaded it
+    if orjson is not None:
+        try:
+            return bytes(orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0))
+        except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
+            pass
+    return json.dumps(value, sort_keys=sort_keys, separators=(",", ":")).encode()
 
 
 def same(a: Any, b: Any) -> bool:

@@ -38,11 +38,11 @@ def install(
     use_global: Annotated[bool, typer.Option("--global", help=GLOBAL_HELP)] = False,
 ) -> None:
     """Configure the merge driver and route PATTERNs to it in .gitattributes. Idempotent."""
-    from statemerge import gitdriver
+    from statemerge import gitinstall
 
     with handled():
-        scope = gitdriver.find_scope(use_global)
-        report = gitdriver.install(scope, list(patterns or gitdriver.DEFAULT_PATTERNS))
+        scope = gitinstall.find_scope(use_global)
+        report = gitinstall.install(scope, list(patterns or gitinstall.DEFAULT_PATTERNS))
         if not report.driver_changed and not report.added:
             typer.echo(f"Already installed in {scope.config_file}: nothing changed.")
             return
@@ -60,11 +60,11 @@ def uninstall(
     use_global: Annotated[bool, typer.Option("--global", help=GLOBAL_HELP)] = False,
 ) -> None:
     """Remove exactly what `install` added: the driver config, its attribute lines, its files."""
-    from statemerge import gitdriver
+    from statemerge import gitinstall
 
     with handled():
-        scope = gitdriver.find_scope(use_global)
-        report = gitdriver.uninstall(scope)
+        scope = gitinstall.find_scope(use_global)
+        report = gitinstall.uninstall(scope)
         if not report.removed_driver and not report.removed and not report.deleted_files:
             typer.echo(f"Not installed in {scope.config_file}: nothing to remove.")
             return
@@ -81,10 +81,10 @@ def status(
     ] = None,
 ) -> None:
     """Show where the driver is configured and which files use it. Exit 1 when it is not set up."""
-    from statemerge import gitdriver
+    from statemerge import gitinstall
 
     with handled():
-        statuses = gitdriver.status()
+        statuses = gitinstall.status()
         ready = False
         for scope_status in statuses:
             scope = scope_status.scope
@@ -98,9 +98,9 @@ def status(
             typer.echo(f"  files routed to it ({scope.attributes_file}): {patterns}")
             ready = ready or bool(scope_status.driver and scope_status.driver_found)
         routed = False
-        for path, value in gitdriver.attributes_of(list(paths or [])).items():
+        for path, value in gitinstall.attributes_of(list(paths or [])).items():
             typer.echo(f"{path}: merge={value}")
-            routed = routed or value == gitdriver.DRIVER
+            routed = routed or value == gitinstall.DRIVER
         routed = routed if paths else any(s.patterns for s in statuses)
         if not ready or not routed:
             raise typer.Exit(1)

@@ -12,13 +12,12 @@ from hypothesis import strategies as st
 
 from statemerge.errors import UsageError
 from statemerge.gitdriver import (
-    attribute_patterns,
     conflict_marker_lines,
-    driver_command,
     driver_main,
     parse_driver_args,
     unmergeable_reason,
 )
+from statemerge.gitinstall import attribute_patterns, driver_command
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

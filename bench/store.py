@@ -6,10 +6,12 @@ its share of `update inc /n 1` through the API the CLI uses (the interpreter's s
 timed). Every run checks that no increment was lost.
 
 Ratios printed, all from this one run (the machine is noisy; absolute numbers mean little; each
-configuration runs twice, interleaved with the others, and the better run counts):
-- floor: each backend's bare write (file: read + atomic replace; etcd: one put), one process;
-  `x floor` is a run's updates/s over that;
-- peers: lock over optimistic at the same contention, and file over etcd;
+configuration runs twice, interleaved with the others, and the better run against its floor counts):
+- floor: each backend's bare write (file: read + atomic replace; etcd: one put), one process,
+  measured just before each run (the disk's fsync time drifts a lot); `x floor` is the run's
+  updates/s over it, and ranks the runs;
+- peers: lock over optimistic at the same contention (each over its floor), and file over etcd
+  (raw updates/s);
 - retries per update, conflicts per attempt and lock wait per update say why.
 """
 
@@ -43,6 +45,7 @@ class Run:
     lock_wait_ms: float  # per update
     lost: int  # increments missing at the end (must be 0)
     failed: int  # updates that gave up
+    floor: float = 0.0  # the backend's bare writes/s, measured just before this run
 
 
 def worker(url: str, mode: str, count: int) -> None:
@@ -103,23 +106,25 @@ def contend(backend: str, url: str, mode: str, processes: int) -> Run:
 
 
 def measure(backend: str, url: str) -> list[Run]:
-    """Every mode and level of one backend, interleaved and repeated; the best of each."""
+    """Every mode and level of one backend, interleaved and repeated; the best of each. Each run
+    is preceded by a short floor measurement, since the disk's fsync time drifts."""
     best: dict[tuple[str, int], Run] = {}
     for _ in range(REPEATS):
         for processes in LEVELS:
             for mode in ("occ", "lock"):
+                bare = floor(backend, url, rounds=40)
                 run = contend(backend, url, mode, processes)
+                run.floor = bare
                 previous = best.get((mode, processes))
                 if previous is not None:
-                    run.lost, run.failed = max(run.lost, previous.lost), run.failed + previous.failed
-                if previous is None or run.rate > previous.rate:
+                    run.lost = previous.lost = max(run.lost, previous.lost)
+                    run.failed = previous.failed = run.failed + previous.failed
+                if previous is None or run.rate / run.floor > previous.rate / previous.floor:
                     best[(mode, processes)] = run
-                else:
-                    previous.lost, previous.failed = run.lost, run.failed
     return [best[(mode, n)] for mode in ("occ", "lock") for n in LEVELS]
 
 
-def floor(backend: str, url: str, rounds: int = 200) -> float:
+def floor(backend: str, url: str, rounds: int) -> float:
     """Bare writes per second of the backend, one process: no etag, no retry, no lock."""
     if backend == "file":
         from statemerge.documents import write_atomic
@@ -145,36 +150,45 @@ def floor(backend: str, url: str, rounds: int = 200) -> float:
 
 
 def ratio(
-    by: dict[tuple[str, str, int], Run], top: tuple[str, str, int], bottom: tuple[str, str, int]
+    by: dict[tuple[str, str, int], Run],
+    top: tuple[str, str, int],
+    bottom: tuple[str, str, int],
+    *,
+    against_floor: bool,
 ) -> str:
-    """`top`'s rate over `bottom`'s, or `-` when one was not measured."""
+    """`top`'s rate over `bottom`'s (each over its own floor when `against_floor`), or `-`."""
     if top not in by or bottom not in by:
         return "-"
-    return f"{by[top].rate / by[bottom].rate:.2f}"
+    high, low = by[top], by[bottom]
+    if against_floor:
+        return f"{(high.rate / high.floor) / (low.rate / low.floor):.2f}"
+    return f"{high.rate / low.rate:.2f}"
 
 
-def report(runs: list[Run], floors: dict[str, float]) -> None:
+def report(runs: list[Run]) -> None:
     """The table of runs and the ratios against the floor and the peers."""
     by = {(r.backend, r.mode, r.processes): r for r in runs}
     print(f"{UPDATES} increments per run, shared among the processes")
-    for backend, rate in floors.items():
-        print(f"floor {backend}: {rate:.0f} bare writes/s (one process)")
-    header = "backend mode  procs  upd/s  x floor  lock/occ  file/etcd  retries/upd  confl/att"
+    print("floor: bare writes/s of the backend (one process) just before the run")
+    header = "backend mode  procs  upd/s  floor  x floor  lock/occ  file/etcd  retries/upd  confl/att"
     print(header + "  wait ms/upd  lost  failed")
     for r in runs:
-        lock_occ = ratio(by, (r.backend, "lock", r.processes), (r.backend, "occ", r.processes))
-        file_etcd = ratio(by, ("file", r.mode, r.processes), ("etcd", r.mode, r.processes))
+        lock, occ = (r.backend, "lock", r.processes), (r.backend, "occ", r.processes)
+        lock_occ = ratio(by, lock, occ, against_floor=True)
+        file_etcd = ratio(
+            by, ("file", r.mode, r.processes), ("etcd", r.mode, r.processes), against_floor=False
+        )
         print(
-            f"{r.backend:7} {r.mode:5} {r.processes:5} {r.rate:6.0f} "
-            f"{r.rate / floors[r.backend]:8.2f} {lock_occ:>9} {file_etcd:>10} {r.retries:12.2f}"
+            f"{r.backend:7} {r.mode:5} {r.processes:5} {r.rate:6.0f} {r.floor:6.0f} "
+            f"{r.rate / r.floor:8.2f} {lock_occ:>9} {file_etcd:>10} {r.retries:12.2f}"
             f" {r.conflict_rate:10.1%} {r.lock_wait_ms:12.2f} {r.lost:5} {r.failed:7}"
         )
-    print("where each wins (updates/s, the faster mode over the slower):")
-    for backend in floors:
+    print("where each wins (updates/s over the floor, the better mode over the other):")
+    for backend in sorted({r.backend for r in runs}, reverse=True):
         for n in LEVELS:
-            occ, lock = by[(backend, "occ", n)], by[(backend, "lock", n)]
-            best, rest = (occ, lock) if occ.rate >= lock.rate else (lock, occ)
-            print(f"  {backend} x{n}: {best.mode} by {best.rate / rest.rate:.2f}x")
+            lock_occ = float(ratio(by, (backend, "lock", n), (backend, "occ", n), against_floor=True))
+            winner, factor = ("lock", lock_occ) if lock_occ >= 1 else ("occ", 1 / lock_occ)
+            print(f"  {backend} x{n}: {winner} by {factor:.2f}x")
 
 
 def main() -> None:
@@ -184,24 +198,19 @@ def main() -> None:
 
     DATA.mkdir(parents=True, exist_ok=True)
     file_url = str(DATA / "state.json")
-    floors = {"file": floor("file", file_url)}
     runs = measure("file", file_url)
-    floors["file"] = max(floors["file"], floor("file", file_url))
-    cluster = Cluster(size=1)
+    cluster: Cluster | None = Cluster(size=1)
     try:
         cluster.start()
     except RuntimeError as error:
         print(f"etcd skipped: {error}")
-        cluster = None  # type: ignore[assignment]
+        cluster = None
     if cluster is not None:
         try:
-            url = cluster.url("bench/state")
-            floors["etcd"] = floor("etcd", url)
-            runs += measure("etcd", url)
-            floors["etcd"] = max(floors["etcd"], floor("etcd", url))
+            runs += measure("etcd", cluster.url("bench/state"))
         finally:
             cluster.stop()
-    report(runs, floors)
+    report(runs)
 
 
 if __name__ == "__main__":

@@ -238,8 +238,9 @@ class Store(ABC):
         Optimistic by default: read, change, compare-and-set; a lost race backs off (exponential,
         with jitter) and starts again, at most `retries` more times and within `timeout`. With
         `lock`, hold the lock for the whole read-change-write instead. A missing store starts as
-        `{}`. `change` gets a private copy it may modify (unless `copies` is False, for a change
-        that never modifies its argument). Returns the new etag.
+        `{}`. `change` gets a private copy: it returns the new document, or modifies the copy and
+        returns None (`copies=False` skips the copy, for a change that never modifies its
+        argument). Returns the new etag.
         """
         agent = agent or default_agent()
         stats = stats or CallStats(kind="update-lock" if lock else "update", store=self.url, agent=agent)
@@ -326,7 +327,10 @@ class Store(ABC):
         stats.attempts += 1
         snapshot = self.read()
         old = snapshot.value if snapshot.exists else {}
-        new = change(copy.deepcopy(old) if copies else old)
+        private = copy.deepcopy(old) if copies else old
+        new = change(private)
+        if new is None and copies:  # changed in place: `def change(doc): doc["n"] += 1`
+            new = private
         if snapshot.exists and new == old:
             return snapshot.etag  # nothing to write: the read was the linearization point
         return self.compare_and_set(new, snapshot.etag, deadline=deadline, stats=stats)

@@ -152,6 +152,16 @@ class StoreContract:
         lines = metrics.read_text().splitlines()
         assert len(lines) == 200 and all('"outcome": "ok"' in line for line in lines)
 
+    def test_update_may_change_its_private_copy_in_place(self, url: str) -> None:
+        store = self.open(url)
+        store.set("", {"n": 1})
+
+        def bump(document: Any) -> None:
+            document["n"] += 1
+
+        store.update(bump)
+        assert store.get()[0] == {"n": 2}
+
     def test_update_under_the_lock_takes_one_attempt(self, url: str) -> None:
         store = self.open(url)
         store.set("", {"n": 0})

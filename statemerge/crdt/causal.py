@@ -60,6 +60,9 @@ def read_dot(value: Any, where: Where, context: VersionVector | None) -> Dot:
 
 def read_dots(value: Any, where: Where, context: VersionVector) -> frozenset[Dot]:
     """A non-empty array of dots."""
+    dots = _well_formed_dots(value, context)
+    if dots is not None:
+        return dots
     items = read_list(value, where, "an array of dots")
     if not items:
         raise where.error("expected at least one dot (an entry without dots is removed).")
@@ -139,36 +142,64 @@ def read_entries(
     where: Where,
     context: VersionVector,
     payload: str,
-    read_payload: Callable[[Any, Where], tuple[bytes, Any]],
+    read_payload: Callable[[Any, Where, int], tuple[bytes, Any]],
     used: set[Dot] | None = None,
 ) -> Entries:
     """Entries `[{"dots": [...], PAYLOAD: ...}]`: dots covered by the context, each used once.
 
-    `read_payload` validates a payload and gives its canonical key and canonical form; entries
-    with one payload are combined. `used` collects the dots seen so far (a dot names one event).
+    `read_payload(value, where, index)` validates the payload of entry `index` and gives its
+    canonical key and form; entries with one payload are combined. `used` collects the dots seen
+    so far (a dot names one event).
     """
     entries: Entries = {}
     used = set() if used is None else used
-    allowed = frozenset({"dots", payload})
-    for index, item in enumerate(read_list(value, where, "an array of entries")):
-        at = where.at(index)
-        entry = read_object(item, at, "an entry object")
-        check_fields(entry, at, allowed, "entry")
-        if payload not in entry:
-            raise at.error(f"an entry needs a {payload!r} field.")
-        dots = read_dots(entry.get("dots"), at.at("dots"), context)
+    fields = {"dots", payload}
+    for index, entry in enumerate(read_list(value, where, "an array of entries")):
+        dots = None
+        if type(entry) is dict and entry.keys() == fields:  # the fast path for well-formed entries
+            dots = _well_formed_dots(entry["dots"], context)
+        if dots is None:
+            dots = _read_entry(entry, where.at(index), context, payload, fields)
         if not used.isdisjoint(dots):
-            raise at.at("dots").error(f"dot {list(min(used & dots))} is used by two entries.")
+            duplicate = list(min(used & dots))
+            raise where.at(index).at("dots").error(f"dot {duplicate} is used by two entries.")
         used |= dots
-        key, canonical = read_payload(entry[payload], at.at(payload))
+        key, canonical = read_payload(entry[payload], where, index)
         if key in entries:
             dots |= entries[key][1]
         entries[key] = canonical, dots
     return entries
 
 
+def _well_formed_dots(value: Any, context: VersionVector) -> frozenset[Dot] | None:
+    """The dots of a well-formed, non-empty array of dots covered by the context, else None."""
+    if type(value) is not list or not value:
+        return None
+    dots = []
+    for pair in value:
+        if not (
+            type(pair) is list
+            and len(pair) == 2
+            and type(pair[0]) is str
+            and type(pair[1]) is int
+            and 0 < pair[1] <= context.get(pair[0], 0)
+        ):
+            return None
+        dots.append((pair[0], pair[1]))
+    return frozenset(dots)
+
+
+def _read_entry(
+    value: Any, where: Where, context: VersionVector, payload: str, fields: set[str]
+) -> frozenset[Dot]:
+    """The dots of one entry, read field by field, so that an error names what is wrong."""
+    entry = read_object(value, where, "an entry object")
+    check_fields(entry, where, frozenset(fields), "entry")
+    if payload not in entry:
+        raise where.error(f"an entry needs a {payload!r} field.")
+    return read_dots(entry.get("dots"), where.at("dots"), context)
+
+
 def encode_entries(entries: Entries, payload: str) -> list[dict[str, Any]]:
     """Entries sorted by their payload's canonical key."""
-    return [
-        {"dots": encode_dots(entries[key][1]), payload: entries[key][0]} for key in sorted(entries)
-    ]
+    return [{"dots": encode_dots(entries[key][1]), payload: entries[key][0]} for key in sorted(entries)]

@@ -8,8 +8,9 @@ or `1` and `true`, are different elements.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from statemerge.errors import NodeError, UsageError
 from statemerge.pointer import child
@@ -17,16 +18,34 @@ from statemerge.pointer import child
 SCALARS = (str, int, float, bool, type(None))
 
 
-@dataclass(frozen=True)
 class Where:
-    """Where a value sits: the file (or other source) and the JSON Pointer inside it."""
+    """Where a value sits: the file (or other source) and the JSON Pointer inside it.
 
-    source: str
-    pointer: str = ""
+    Children are cheap: their pointer is only spelled out when an error needs it, because the
+    readers make one for every field of every entry they check.
+    """
+
+    __slots__ = ("_parent", "_pointer", "_token", "source")
+
+    def __init__(self, source: str, pointer: str = "") -> None:
+        self.source = source
+        self._pointer: str | None = pointer
+        self._parent: Where | None = None
+        self._token: str | int = ""
+
+    @property
+    def pointer(self) -> str:
+        """The JSON Pointer of this place."""
+        if self._pointer is None:
+            assert self._parent is not None
+            self._pointer = child(self._parent.pointer, self._token)
+        return self._pointer
 
     def at(self, token: str | int) -> Where:
         """The place of one child."""
-        return Where(self.source, child(self.pointer, token))
+        place = Where(self.source, "")
+        place._pointer, place._parent, place._token = None, self, token
+        return place
 
     def error(self, reason: str) -> NodeError:
         """A NodeError for this place (raise it)."""
@@ -96,6 +115,8 @@ def encode_counts(counts: dict[str, int]) -> dict[str, int]:
 
 def check_fields(node: dict[str, Any], where: Where, allowed: frozenset[str], tag: str) -> None:
     """Refuse stored fields a type does not have (a typo would otherwise be silently dropped)."""
+    if node.keys() <= allowed:
+        return
     for name in node:
         if name != "$crdt" and name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
@@ -104,8 +125,6 @@ def check_fields(node: dict[str, Any], where: Where, allowed: frozenset[str], ta
 
 def element_key(value: Any) -> bytes:
     """The canonical form of a JSON value: its identity as a set element or map key."""
-    import orjson
-
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # integers beyond 64 bits
@@ -117,8 +136,6 @@ def canonical_element(value: Any, key: bytes) -> Any:
     """`value` with its objects' keys sorted (its key given): equal elements serialize alike."""
     if isinstance(value, SCALARS):
         return value
-    import orjson
-
     try:
         return orjson.loads(key)
     except orjson.JSONDecodeError:  # integers beyond 64 bits

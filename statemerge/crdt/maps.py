@@ -45,9 +45,9 @@ class MapState(NamedTuple):
     context: VersionVector
 
 
-def read_nested(value: Any, where: Where) -> tuple[bytes, Any]:
-    """A nested node, validated, as its canonical key and canonical form."""
-    node = encode_node(*decode_node(value, where))
+def read_nested(value: Any, where: Where, index: int) -> tuple[bytes, Any]:
+    """The nested node of entry `index`, validated, as its canonical key and canonical form."""
+    node = encode_node(*decode_node(value, where.at(index).at("node")))
     return element_key(node), node
 
 
@@ -89,9 +89,7 @@ class OrMap(CrdtType[MapState]):
     def encode(self, state: MapState) -> dict[str, Any]:
         return {
             "context": dict(sorted(state.context.items())),
-            "entries": {
-                key: causal.encode_entries(state.keys[key], "node") for key in sorted(state.keys)
-            },
+            "entries": {key: causal.encode_entries(state.keys[key], "node") for key in sorted(state.keys)},
         }
 
     def join(self, ours: MapState, theirs: MapState) -> MapState:

@@ -69,9 +69,7 @@ class LwwRegister(CrdtType[Write | None]):
             return None
         if len(present) != 3:
             missing = next(name for name in ("at", "by", "value") if name not in node)
-            raise where.at(missing).error(
-                "an lww-register holds all of at, by and value, or none of them."
-            )
+            raise where.at(missing).error("an lww-register holds all of at, by and value, or none of them.")
         stamp = read_stamp(node["at"], where.at("at"))
         by = read_replica(node["by"], where.at("by"))
         key = element_key(node["value"])

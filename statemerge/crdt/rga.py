@@ -177,9 +177,7 @@ class Rga(CrdtType[Items]):
         for value in values:
             number += 1
             key = element_key(value)
-            inserted[(actor.replica, number)] = Item(
-                after, False, key, canonical_element(value, key)
-            )
+            inserted[(actor.replica, number)] = Item(after, False, key, canonical_element(value, key))
             after = (actor.replica, number)
         return inserted
 

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
+import orjson
+
 from statemerge.crdt import causal
 from statemerge.crdt.base import Actor, CrdtType, register
 from statemerge.crdt.causal import Dotted
@@ -26,8 +28,10 @@ from statemerge.crdt.fields import Where, canonical_element, element_key, read_l
 Elements = dict[bytes, Any]  # canonical key -> element
 
 
-def read_element(value: Any, where: Where) -> tuple[bytes, Any]:
-    """Any JSON value is an element: its canonical key and form."""
+def read_element(value: Any, where: Where, index: int) -> tuple[bytes, Any]:
+    """Any JSON value is an element: its canonical key and form (the entry's place is unused)."""
+    if type(value) is str:  # the common case, without the general path's calls
+        return orjson.dumps(value), value
     key = element_key(value)
     return key, canonical_element(value, key)
 

@@ -55,9 +55,7 @@ def map_nodes(document: Any, replace: Callable[[str, Any], Any], pointer: str = 
             stack.extend((fields, k, child(pointer, k), value[k]) for k in reversed(list(value)))
         elif isinstance(value, list):
             parent[slot] = items = [None] * len(value)
-            stack.extend(
-                (items, i, child(pointer, i), value[i]) for i in reversed(range(len(value)))
-            )
+            stack.extend((items, i, child(pointer, i), value[i]) for i in reversed(range(len(value))))
         else:
             parent[slot] = value
     return root[0]
@@ -85,22 +83,16 @@ def join_documents(documents: Sequence[Any], sources: Sequence[str]) -> Any:
             for value, source in zip(values[1:], sources[1:], strict=True):
                 if set(value) != keys:
                     odd = sorted(set(value) ^ keys)[0]
-                    raise _differs(
-                        source, pointer, f"key {odd!r} is in it or {sources[0]}, not both"
-                    )
+                    raise _differs(source, pointer, f"key {odd!r} is in it or {sources[0]}, not both")
             parent[slot] = fields = dict.fromkeys(sorted(keys))
             stack.extend((fields, k, child(pointer, k), [v[k] for v in values]) for k in fields)
         elif all(isinstance(value, list) for value in values):
             length = len(values[0])
             for value, source in zip(values[1:], sources[1:], strict=True):
                 if len(value) != length:
-                    raise _differs(
-                        source, pointer, f"{len(value)} items where {sources[0]} has {length}"
-                    )
+                    raise _differs(source, pointer, f"{len(value)} items where {sources[0]} has {length}")
             parent[slot] = items = [None] * length
-            stack.extend(
-                (items, i, child(pointer, i), [v[i] for v in values]) for i in range(length)
-            )
+            stack.extend((items, i, child(pointer, i), [v[i] for v in values]) for i in range(length))
         else:
             key = element_key(values[0])
             for value, source in zip(values[1:], sources[1:], strict=True):
@@ -112,9 +104,7 @@ def join_documents(documents: Sequence[Any], sources: Sequence[str]) -> Any:
 
 def _differs(source: str, pointer: str, what: str) -> InputError:
     where = repr(pointer) if pointer else "the root"
-    return InputError(
-        f"{source} at {where}: {what}; only CRDT nodes may differ between the joined files."
-    )
+    return InputError(f"{source} at {where}: {what}; only CRDT nodes may differ between the joined files.")
 
 
 def replace_at(document: Any, pointer: str, value: Any) -> Any:

@@ -40,9 +40,16 @@ def read_stamp(value: Any, where: Where) -> Hlc:
     if not isinstance(value, str):
         raise where.error("expected a timestamp like 2026-11-27T12:00:00.000000Z/0000.")
     try:
-        return Hlc.parse(value)
+        stamp = Hlc.parse(value)
     except InputError as error:
         raise where.error(error.message[0].lower() + error.message[1:]) from None
+    try:
+        written_back: Hlc | None = Hlc.parse(str(stamp))
+    except (InputError, ValueError):  # a year the platform does not write with four digits
+        written_back = None
+    if stamp.counter < 0 or written_back != stamp:
+        raise where.error(f"{value!r} is not a timestamp that can be stored (out of range).")
+    return stamp
 
 
 def single(kind: CrdtType[Any], op: str, args: Sequence[Any]) -> tuple[bytes, Any]:

@@ -73,9 +73,7 @@ def test_apply_rewrites_a_whole_node_file_canonically() -> None:
     run("new", "g-counter", "-o", "hits.json")
     assert run("apply", "hits.json", "--replica", "bob", "inc", "2")[0] == 0
     assert run("apply", "hits.json", "--replica", "alice", "inc")[0] == 0
-    assert (
-        Path("hits.json").read_text() == '{"$crdt": "g-counter", "inc": {"alice": 1, "bob": 2}}\n'
-    )
+    assert Path("hits.json").read_text() == '{"$crdt": "g-counter", "inc": {"alice": 1, "bob": 2}}\n'
     assert value("hits.json") == 3
 
 
@@ -87,9 +85,7 @@ def test_apply_takes_the_replica_from_the_environment() -> None:
 
 def test_apply_at_a_pointer_keeps_the_rest_of_a_json_state_file() -> None:
     Path("state.json").write_text(
-        '{\n    "name": "demo",\n'
-        '    "hits": {"$crdt": "g-counter", "inc": {}},\n'
-        '    "after": [1, 2]\n}\n'
+        '{\n    "name": "demo",\n    "hits": {"$crdt": "g-counter", "inc": {}},\n    "after": [1, 2]\n}\n'
     )
     assert run("apply", "state.json", "--replica", "a", "--at", "/hits", "inc", "5")[0] == 0
     text = Path("state.json").read_text()
@@ -139,9 +135,7 @@ def test_apply_passes_arguments_that_look_like_options() -> None:
         (["--replica", "a", "--at", "/x", "inc"], "statemerge: hits.json: '/x' does not exist"),
     ],
 )
-def test_apply_refuses_bad_usage_in_one_line_and_leaves_the_file_alone(
-    args: list[str], message: str
-) -> None:
+def test_apply_refuses_bad_usage_in_one_line_and_leaves_the_file_alone(args: list[str], message: str) -> None:
     run("new", "g-counter", "-o", "hits.json")
     before = Path("hits.json").read_bytes()
     code, _, err = run("apply", "hits.json", *args)
@@ -167,8 +161,7 @@ def test_malformed_node_is_refused_with_file_and_pointer() -> None:
         code, _, err = run(*args)
         assert code == 2
         assert err == (
-            "statemerge: bad.json at '/hits/inc/bob': "
-            "expected an integer of at least 0, found -1.\n"
+            "statemerge: bad.json at '/hits/inc/bob': expected an integer of at least 0, found -1.\n"
         )
     assert not Path("out.json").exists()
 
@@ -280,3 +273,14 @@ def test_agents_as_real_processes_apply_concurrently_and_converge(tmp_path: Path
         2,
         "statemerge: crdt apply needs --replica ID (or $STATEMERGE_REPLICA).\n",
     )
+
+
+def test_writers_sharing_one_file_under_its_lock_lose_no_update(tmp_path: Path) -> None:
+    assert statemerge("new", "g-counter", "-o", "hits.json", cwd=tmp_path).returncode == 0
+    command = [sys.executable, "-m", "statemerge"]
+    locked = [*command, "lock", "hits.json", "--", *command, "crdt", "apply", "hits.json"]
+    writers = [
+        subprocess.Popen([*locked, "--replica", f"agent-{i}", "inc", "2"], cwd=tmp_path) for i in range(4)
+    ]
+    assert [writer.wait() for writer in writers] == [0, 0, 0, 0]
+    assert json.loads(statemerge("value", "hits.json", cwd=tmp_path).stdout) == 8

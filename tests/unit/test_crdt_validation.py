@@ -70,6 +70,16 @@ def refusal(document: Any) -> NodeError:
             "not a hybrid logical clock timestamp",
         ),
         (
+            {"$crdt": "lww-register", "at": "2026-11-27T12:00:00.000000Z/-1", "by": "a", "value": 1},
+            "/at",
+            "out of range",
+        ),
+        (
+            {"$crdt": "lww-register", "at": "0001-01-01T00:00:00.000000Z/0000", "by": "a", "value": 1},
+            "/at",
+            "out of range",
+        ),
+        (
             {"$crdt": "rga", "items": [{"id": ["a", 2], "after": ["a", 1], "value": 1}]},
             "/items/0/after",
             "not in the list",
@@ -104,9 +114,7 @@ def refusal(document: Any) -> NodeError:
         ),
     ],
 )
-def test_malformed_node_names_file_pointer_and_reason(
-    document: Any, pointer: str, reason: str
-) -> None:
+def test_malformed_node_names_file_pointer_and_reason(document: Any, pointer: str, reason: str) -> None:
     error = refusal(document)
     assert error.pointer == pointer
     assert reason in error.reason
@@ -114,9 +122,7 @@ def test_malformed_node_names_file_pointer_and_reason(
 
 
 def test_a_bad_node_deep_inside_a_state_file_is_named_by_its_full_pointer() -> None:
-    state = {
-        "agents": [{"name": "a"}, {"name": "b", "hits": {"$crdt": "g-counter", "inc": {"b": -2}}}]
-    }
+    state = {"agents": [{"name": "a"}, {"name": "b", "hits": {"$crdt": "g-counter", "inc": {"b": -2}}}]}
     assert refusal(state).pointer == "/agents/1/hits/inc/b"
 
 
@@ -142,9 +148,7 @@ def test_join_validates_its_inputs() -> None:
 
 
 def test_values_inside_nodes_are_data_not_nodes() -> None:
-    register = crdt.apply(
-        crdt.new("lww-register"), "set", [{"$crdt": "made up"}], replica="a", now_micros=0
-    )
+    register = crdt.apply(crdt.new("lww-register"), "set", [{"$crdt": "made up"}], replica="a", now_micros=0)
     crdt.validate({"r": register}, source="s.json")
     assert crdt.value_of({"r": register}) == {"r": {"$crdt": "made up"}}
 

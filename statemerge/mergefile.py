@@ -86,6 +86,8 @@ def merge_texts(
         theirs_doc = base_doc
     else:
         theirs_doc = parse_document(theirs, names[2], fmt)
+    for document in (base_doc, ours_doc, theirs_doc):
+        _validate_nodes(document)
     rules, rules_path = _rules(options)
     result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,
@@ -102,6 +104,14 @@ def merge_texts(
         text = _markers(ours_doc, result.value, options)
     outcome.output = text.encode()
     return outcome
+
+
+def _validate_nodes(document: Document) -> None:
+    """CRDT nodes are checked up front, so that a malformed one is bad input naming its file."""
+    if "$crdt" in document.text:
+        from statemerge import crdt
+
+        crdt.validate(document.value, source=document.source)
 
 
 def _markers(ours_doc: Document, value: Any, options: MergeOptions) -> str:

@@ -182,7 +182,7 @@ class SpanWriter:
             close_gap = "" if inline else self.layout.newline + indent
         item_gap = span.item_gap
         if item_gap is None:
-            item_gap = " " if inline and self.layout.indent else open_gap if not inline else ""
+            item_gap = self.layout.inline_gap if inline else open_gap
         return opening + open_gap + ("," + item_gap).join(items) + close_gap + closing
 
     def _inline_children(self, span: Span) -> bool:

@@ -41,6 +41,7 @@ class JsonLayout:
     newline: str = "\n"
     final_newline: bool = True
     ascii_only: bool = False
+    inline_gap: str = " "  # after a comma between items written on one line
 
     @property
     def orjson_native(self) -> bool:
@@ -51,6 +52,7 @@ class JsonLayout:
 
 
 _INDENT = re.compile(r"\n([ \t]+)\S")
+_INLINE_COMMA = re.compile(r',([ \t]*)[^\s]')
 _KEY_SEPARATOR = re.compile(r'"(?:[^"\\\n]|\\.)*"([ \t]*:[ \t]*)')
 
 
@@ -63,8 +65,11 @@ def detect_layout(text: str) -> JsonLayout:
     key_separator = separator_match.group(1) if separator_match else (": " if indent else ":")
     newline = "\r\n" if "\r\n" in head else "\n"
     ascii_only = text.isascii() and "\\u" in head
+    comma_match = _INLINE_COMMA.search(head)
+    inline_gap = comma_match.group(1) if comma_match else (" " if indent or ": " in key_separator
+                                                           else "")
     return JsonLayout(indent, key_separator.strip() + (" " if key_separator.endswith(" ") else ""),
-                      newline, text.endswith("\n"), ascii_only)
+                      newline, text.endswith("\n"), ascii_only, inline_gap)
 
 
 SMALL = 65536  # below this many bytes the standard library is as fast and starts faster

@@ -17,7 +17,7 @@ STATE_FILES = sorted(
     path for path in FIXTURES.rglob("*")
     if path.is_file() and path.suffix in (".json", ".yaml", ".yml")
     and path.name != "expected-conflicts.json" and not path.name.startswith(".")
-    and b"<<<<<<<" not in path.read_bytes()
+    and b"<<<<<<<" not in path.read_bytes() and "bad" not in path.parts  # invalid on purpose
 )
 
 

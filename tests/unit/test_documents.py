@@ -140,3 +140,10 @@ def test_yaml_end_of_line_comment_stays_on_its_line_when_a_key_is_appended() -> 
     text = "a: 1\nb: 2   # last\n\n# trailer\n"
     document = parse_document(text.encode(), "v.yaml", "yaml")
     assert document.render({"a": 1, "b": 2, "c": 3}) == "a: 1\nb: 2   # last\nc: 3\n\n# trailer\n"
+
+
+def test_items_added_to_a_one_line_object_use_the_documents_own_comma_spacing() -> None:
+    spaced = parse_document(b'{"n": {"a": 1}, "m": 2}', "s.json", "json")
+    assert spaced.render({"n": {"a": 1, "b": 2}, "m": 2}) == '{"n": {"a": 1, "b": 2}, "m": 2}'
+    tight = parse_document(b'{"n":{"a":1},"m":2}', "s.json", "json")
+    assert tight.render({"n": {"a": 1, "b": 2}, "m": 2}) == '{"n":{"a":1,"b":2},"m":2}'

@@ -31,6 +31,7 @@ Op = dict[str, Any]
 OP_NAMES = ("add", "remove", "replace", "move", "copy", "test", "inc")
 _NEEDS_VALUE = frozenset(("add", "replace", "test", "inc"))
 _NEEDS_FROM = frozenset(("move", "copy"))
+_PLAIN_VALUE = frozenset(("add", "replace", "test"))
 SHORTHAND = {"set": 2, "delete": 1, "inc": 2, "insert": 2}
 _MISSING = object()
 
@@ -61,9 +62,7 @@ def parse_op_words(words: Sequence[str]) -> list[Op]:
             ops.extend(_json_word(word))
             position += 1
         else:
-            raise UsageError(
-                f"Unknown operation {word!r}: use set, delete, inc, insert or JSON Patch JSON."
-            )
+            raise UsageError(f"Unknown operation {word!r}: use set, delete, inc, insert or JSON Patch JSON.")
     if not ops:
         raise UsageError("No operation given: use set, delete, inc, insert or JSON Patch JSON.")
     return ops
@@ -105,9 +104,7 @@ def _json_word(word: str) -> list[Op]:
     except ValueError as error:
         raise UsageError(f"The operation {word!r} is not valid JSON ({error}).") from None
     try:
-        return validate_ops(
-            value if isinstance(value, list) else [value], source="the command line"
-        )
+        return validate_ops(value if isinstance(value, list) else [value], source="the command line")
     except InputError as error:
         raise UsageError(error.message) from None
 
@@ -132,6 +129,14 @@ def validate_ops(ops: Any, *, source: str) -> list[Op]:
 
 def op_problem(op: Any) -> str | None:
     """Why one operation is malformed (a full sentence), or None when it is fine."""
+    if type(op) is dict:  # the common shapes first: this runs once per op on replay
+        path = op.get("path")
+        if type(path) is str and (not path or (path[0] == "/" and "~" not in path)):
+            name = op.get("op")
+            if (name in _PLAIN_VALUE and "value" in op) or name == "remove":
+                return None
+            if name == "inc" and type(op.get("value")) is int:
+                return None
     if not isinstance(op, dict):
         return f"an operation must be an object, not {_kind(op)}."
     name = op.get("op")
@@ -202,7 +207,7 @@ def apply_ops(document: Any, ops: Sequence[Op]) -> Any:
     >>> apply_ops({"a": [1, 2]}, [{"op": "add", "path": "/a/1", "value": 9}])
     {'a': [1, 9, 2]}
     """
-    editor = _Editor(document, copy=True)
+    editor = _Editor(document, set(), None)
     for op in ops:
         editor.apply(op)
     return editor.root
@@ -213,7 +218,11 @@ def apply_ops_in_place(document: Any, ops: Sequence[Op]) -> Any:
 
     All or nothing: when an op fails, the ops before it are undone and PatchError is raised.
     """
-    editor = _Editor(document, copy=False)
+    if len(ops) == 1 and set_member(document, ops[0]):
+        return document
+    # One op that fails, fails before it changes anything; only a move (take, then put) or
+    # several ops need an undo journal.
+    editor = _Editor(document, None, [] if len(ops) != 1 or ops[0].get("op") == "move" else None)
     try:
         for op in ops:
             editor.apply(op)
@@ -232,6 +241,9 @@ def split_pointer(pointer: str) -> tuple[str, ...]:
         raise PatchError(f"JSON Pointer {pointer!r} must be empty or start with '/'.")
     tokens = pointer[1:].split("/")
     if "~" in pointer:
+        problem = _pointer_problem(pointer)
+        if problem:
+            raise PatchError(problem[:1].upper() + problem[1:])
         return tuple(unescape(token) for token in tokens)
     return tuple(tokens)
 
@@ -264,11 +276,7 @@ def json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, dict):
-        return (
-            isinstance(b, dict)
-            and a.keys() == b.keys()
-            and all(json_equal(a[key], b[key]) for key in a)
-        )
+        return isinstance(b, dict) and a.keys() == b.keys() and all(json_equal(a[key], b[key]) for key in a)
     if isinstance(a, list):
         return isinstance(b, list) and len(a) == len(b) and all(map(json_equal, a, b))
     if isinstance(a, str) or isinstance(b, str) or a is None or b is None:
@@ -276,56 +284,170 @@ def json_equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def set_member(document: Any, op: Any) -> bool:
+    """The replay hot path: one add, replace, remove or inc of an object member, reached
+    through objects and existing array elements, applied in place. Says True when it applied
+    the op; False (having changed nothing) for anything else, which then takes the general
+    path (`apply_ops_in_place`) and its messages."""
+    if type(op) is not dict:
+        return False
+    name, path = op.get("op"), op.get("path")
+    if type(path) is not str or not path or name not in _MEMBER_OPS:
+        return False
+    tokens = split_pointer(path)
+    node = document
+    for token in tokens[:-1]:
+        if type(node) is dict:
+            node = node.get(token, _MISSING)
+        elif type(node) is list and _is_index_token(token) and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    if type(node) is not dict:
+        return False
+    key = tokens[-1]
+    if name == "remove":
+        if key not in node:
+            return False
+        del node[key]
+        return True
+    value = op.get("value", _MISSING)
+    kind = type(value)
+    if name == "inc":
+        old = node.get(key, 0)
+        finite = kind is int or (kind is float and value - value == 0.0)
+        if not finite or type(old) not in _NUMBERS:
+            return False
+        node[key] = old + value
+        return True
+    if value is _MISSING or (name == "replace" and key not in node):
+        return False
+    node[key] = _clone(value) if kind is dict or kind is list else value
+    return True
+
+
+_MEMBER_OPS = frozenset(("add", "replace", "remove", "inc"))
+_NUMBERS = (int, float)
+_CONTAINERS = (dict, list)
+
+
 class _Editor:
-    """Applies ops to one document, copying shared containers (copy mode) or keeping an undo
-    journal (in-place mode), so that a failed op never leaves a half-applied event behind."""
+    """Applies ops to one document, copying shared containers (copy mode) or editing in place
+    with an undo journal, so that a failed op never leaves a half-applied event behind."""
 
     __slots__ = ("fresh", "journal", "root")
 
-    def __init__(self, document: Any, *, copy: bool) -> None:
+    def __init__(self, document: Any, fresh: set[int] | None, journal: list[tuple[Any, ...]] | None) -> None:
         self.root = document
-        # Copy mode: ids of the containers this editor made (and so may mutate).
-        self.fresh: set[int] | None = set() if copy else None
-        self.journal: list[tuple[Any, ...]] = []
+        # Copy mode: the ids of the containers this editor made (and so may mutate).
+        self.fresh = fresh
+        # In-place mode: what to put back when a later op fails (None: nothing can fail late).
+        self.journal = journal
 
     def apply(self, op: Op) -> None:
         name = op.get("op")
         path = op.get("path")
-        if not isinstance(path, str):
+        if type(path) is not str:
             raise PatchError(f"Operation {op!r} has no string path.")
-        if name == "add":
-            self._add(path, op["value"])
-        elif name == "replace":
-            self._replace(path, op["value"])
-        elif name == "remove":
-            self._remove(path)
-        elif name == "inc":
-            self._inc(path, op["value"])
-        elif name == "test":
-            if not json_equal(self._read(path), op["value"]):
+        if name == "test":
+            if not json_equal(self._read(path), op.get("value", _MISSING)):
                 raise PatchError(f"Test failed at {_where(path)}: the value differs.")
-        elif name == "copy":
-            self._add(path, _clone(self._read(op["from"])))
-        elif name == "move":
-            source = op["from"]
-            if path.startswith(source + "/"):
-                raise PatchError(f"Cannot move {source} inside itself to {path}.")
-            if source == path:
+            return
+        if name == "move" or name == "copy":
+            source = op.get("from")
+            if type(source) is not str:
+                raise PatchError(f"The {name} to {_where(path)} has no string 'from'.")
+            if name == "copy":
+                value = _clone(self._read(source))
+            elif source == path:
                 self._read(source)
+                return
+            elif path.startswith(source + "/"):
+                raise PatchError(f"Cannot move {source} inside itself to {path}.")
             else:
-                value = self._remove(source)
-                self._add(path, value)
+                value = self._write("remove", source, None)
+            name = "add"
         else:
+            value = op.get("value", _MISSING)
+            if value is _MISSING and name != "remove":
+                raise PatchError(f"The {name} at {_where(path)} has no value.")
+            if self.fresh is None and type(value) in _CONTAINERS:
+                value = _clone(value)  # replay goes on editing it in place
+        self._write(name, path, value)
+
+    def _write(self, name: Any, path: str, value: Any) -> Any:
+        """Apply add, replace, remove or inc at `path`; returns what was removed."""
+        tokens = split_pointer(path)
+        if not tokens:
+            return self._at_root(name, value)
+        parent = self._parent(tokens, path)
+        token = tokens[-1]
+        journal = self.journal
+        if type(parent) is dict:
+            old = parent.get(token, _MISSING)
+            if name == "add":
+                parent[token] = value
+            elif old is _MISSING and name != "inc":
+                raise PatchError(f"{path} does not exist.")
+            elif name == "replace":
+                parent[token] = value
+            elif name == "remove":
+                del parent[token]
+            elif name == "inc":
+                parent[token] = _increased(old, value, path)
+            else:
+                raise PatchError(f"Unknown op {name!r}.")
+            if journal is not None:
+                journal.append(("dict", parent, token, old))
+            return old
+        if type(parent) is list:
+            if name == "add":
+                index = _index(token, len(parent), path, allow_end=True)
+                parent.insert(index, value)
+                if journal is not None:
+                    journal.append(("inserted", parent, index))
+                return None
+            index = _index(token, len(parent), path, allow_end=False)
+            old = parent[index]
+            if name == "remove":
+                del parent[index]
+                if journal is not None:
+                    journal.append(("removed", parent, index, old))
+                return old
+            if name == "replace":
+                parent[index] = value
+            elif name == "inc":
+                parent[index] = _increased(old, value, path)
+            else:
+                raise PatchError(f"Unknown op {name!r}.")
+            if journal is not None:
+                journal.append(("list", parent, index, old))
+            return old
+        raise PatchError(f"{path} does not exist.")
+
+    def _at_root(self, name: Any, value: Any) -> Any:
+        old = self.root
+        if name == "remove":
+            raise PatchError("Cannot remove the whole document (path '').")
+        if name == "inc":
+            if type(old) not in _NUMBERS:
+                raise PatchError(f"Cannot inc the root: it is {_kind(old)}, not a number.")
+            value = _increased(old, value, "")
+        elif name not in ("add", "replace"):
             raise PatchError(f"Unknown op {name!r}.")
+        if self.journal is not None:
+            self.journal.append(("root", old))
+        self.root = value
+        return old
 
     def _read(self, path: str) -> Any:
         node = self.root
         for token in split_pointer(path):
-            if isinstance(node, dict):
+            if type(node) is dict:
                 node = node.get(token, _MISSING)
                 if node is _MISSING:
                     raise PatchError(f"{path} does not exist.")
-            elif isinstance(node, list):
+            elif type(node) is list:
                 node = node[_index(token, len(node), path, allow_end=False)]
             else:
                 raise PatchError(f"{path} does not exist.")
@@ -338,12 +460,12 @@ class _Editor:
         if fresh is not None and id(node) not in fresh:
             node = self.root = self._copy(node)
         for token in tokens[:-1]:
-            if isinstance(node, dict):
+            if type(node) is dict:
                 child = node.get(token, _MISSING)
                 if child is _MISSING:
                     raise PatchError(f"{path} does not exist.")
                 key: Any = token
-            elif isinstance(node, list):
+            elif type(node) is list:
                 key = _index(token, len(node), path, allow_end=False)
                 child = node[key]
             else:
@@ -355,110 +477,18 @@ class _Editor:
 
     def _copy(self, node: Any) -> Any:
         assert self.fresh is not None
-        if isinstance(node, dict):
+        if type(node) is dict:
             node = dict(node)
-        elif isinstance(node, list):
+        elif type(node) is list:
             node = list(node)
         else:
             return node
         self.fresh.add(id(node))
         return node
 
-    def _set_root(self, value: Any) -> None:
-        self.journal.append(("root", self.root))
-        self.root = value
-
-    def _add(self, path: str, value: Any) -> None:
-        if self.fresh is None:
-            value = _clone(value)
-        tokens = split_pointer(path)
-        if not tokens:
-            self._set_root(value)
-            return
-        parent = self._parent(tokens, path)
-        token = tokens[-1]
-        if isinstance(parent, dict):
-            old = parent.get(token, _MISSING)
-            parent[token] = value
-            self.journal.append(("dict", parent, token, old))
-        elif isinstance(parent, list):
-            index = _index(token, len(parent), path, allow_end=True)
-            parent.insert(index, value)
-            self.journal.append(("inserted", parent, index))
-        else:
-            raise PatchError(f"{path} cannot be added: its parent is not an object or array.")
-
-    def _replace(self, path: str, value: Any) -> None:
-        if self.fresh is None:
-            value = _clone(value)
-        tokens = split_pointer(path)
-        if not tokens:
-            self._set_root(value)
-            return
-        parent = self._parent(tokens, path)
-        token = tokens[-1]
-        if isinstance(parent, dict):
-            old = parent.get(token, _MISSING)
-            if old is _MISSING:
-                raise PatchError(f"{path} does not exist.")
-            parent[token] = value
-            self.journal.append(("dict", parent, token, old))
-        elif isinstance(parent, list):
-            index = _index(token, len(parent), path, allow_end=False)
-            self.journal.append(("list", parent, index, parent[index]))
-            parent[index] = value
-        else:
-            raise PatchError(f"{path} does not exist.")
-
-    def _remove(self, path: str) -> Any:
-        tokens = split_pointer(path)
-        if not tokens:
-            raise PatchError("Cannot remove the whole document (path '').")
-        parent = self._parent(tokens, path)
-        token = tokens[-1]
-        if isinstance(parent, dict):
-            old = parent.pop(token, _MISSING)
-            if old is _MISSING:
-                raise PatchError(f"{path} does not exist.")
-            self.journal.append(("dict", parent, token, old))
-            return old
-        if isinstance(parent, list):
-            index = _index(token, len(parent), path, allow_end=False)
-            old = parent.pop(index)
-            self.journal.append(("removed", parent, index, old))
-            return old
-        raise PatchError(f"{path} does not exist.")
-
-    def _inc(self, path: str, amount: Any) -> None:
-        if not _is_number(amount):
-            raise PatchError(f"inc at {_where(path)} needs a number, not {_kind(amount)}.")
-        tokens = split_pointer(path)
-        if not tokens:
-            if not _is_number(self.root):
-                raise PatchError(f"Cannot inc the root: it is {_kind(self.root)}, not a number.")
-            self._set_root(self.root + amount)
-            return
-        parent = self._parent(tokens, path)
-        token = tokens[-1]
-        key: Any
-        if isinstance(parent, dict):
-            key, old = token, parent.get(token, _MISSING)
-        elif isinstance(parent, list):
-            key = _index(token, len(parent), path, allow_end=False)
-            old = parent[key]
-        else:
-            raise PatchError(f"{path} does not exist.")
-        if old is _MISSING:
-            parent[key] = amount
-        elif _is_number(old):
-            parent[key] = old + amount
-        else:
-            raise PatchError(f"Cannot inc {path}: it is {_kind(old)}, not a number.")
-        self.journal.append(("dict" if isinstance(parent, dict) else "list", parent, key, old))
-
     def undo(self) -> None:
         """Revert every journaled change, newest first (in-place mode)."""
-        for entry in reversed(self.journal):
+        for entry in reversed(self.journal or ()):
             kind = entry[0]
             if kind == "root":
                 self.root = entry[1]
@@ -477,4 +507,16 @@ class _Editor:
             else:  # removed
                 _, parent, index, old = entry
                 parent.insert(index, old)
-        self.journal.clear()
+
+
+def _increased(old: Any, amount: Any, path: str) -> Any:
+    """`old + amount` for inc (an absent member counts as 0); booleans are not numbers."""
+    kind = type(amount)
+    if kind is int or (kind is float and amount - amount == 0.0):  # finite
+        if old is _MISSING:
+            return amount
+        kind = type(old)
+        if kind is int or kind is float:
+            return old + amount
+        raise PatchError(f"Cannot inc {_where(path)}: it is {_kind(old)}, not a number.")
+    raise PatchError(f"inc at {_where(path)} needs a number, not {_kind(amount)}.")

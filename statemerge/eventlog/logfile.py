@@ -23,9 +23,7 @@ from statemerge.patch import Op
 Progress = Callable[[int], None]
 
 
-def numbered_lines(
-    handle: IO[bytes], progress: Progress | None = None
-) -> Iterator[tuple[int, bytes]]:
+def numbered_lines(handle: IO[bytes], progress: Progress | None = None) -> Iterator[tuple[int, bytes]]:
     """The non-blank lines of an open log with their 1-based numbers, streaming; `progress` is
     told the bytes read now and then."""
     done = 0
@@ -89,7 +87,7 @@ class LockedLog:
         written = os.write(self.fd, data)
         if written != len(data):
             raise InputError(f"{self.path}: only {written} of {len(data)} bytes could be written.")
-        os.fsync(self.fd)
+        os.fdatasync(self.fd)  # the data and the new size; mtime may lag
 
     def replace(self, data: bytes) -> None:
         """Swap in new content atomically (appenders waiting on the lock will follow)."""
@@ -105,9 +103,7 @@ def locked_log(path: str) -> Iterator[LockedLog]:
         except IsADirectoryError:
             raise InputError(f"{path}: is a directory, not a file.") from None
         except OSError as error:
-            raise InputError(
-                f"{path}: cannot be opened for appending ({error.strerror})."
-            ) from None
+            raise InputError(f"{path}: cannot be opened for appending ({error.strerror}).") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             if _same_file(fd, path):

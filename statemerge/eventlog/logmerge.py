@@ -6,7 +6,9 @@ sorting by (hlc, agent, seq, id) already is that order; a linear check confirms 
 whose clocks and timestamps disagree (edited by hand) pays for a real topological sort.
 
 The output depends only on the set of events, so merging is commutative, associative and
-idempotent down to the byte, which is what a git merge driver needs.
+idempotent down to the byte, which is what a git merge driver needs. Each event is kept as a
+tuple of strings and numbers (which the garbage collector stops tracking), so memory and time
+stay linear in the number of events.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
+
+import orjson
 
 from statemerge.clocks import vv_leq
 from statemerge.errors import InputError
@@ -25,27 +29,14 @@ from statemerge.eventlog.events import (
     canonical_json,
     checkpoint_of,
     event_id,
-    hlc_key,
+    hlc_order,
+    iter_lines,
     parse_line,
-    split_lines,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Ordered:
-    """One event as merge sorts it: its order key, canonical line and clock."""
-
-    key: tuple[tuple[str, int], str, int, str]
-    line: bytes
-    clock: dict[str, int]
-
-    @property
-    def agent(self) -> str:
-        return self.key[1]
-
-    @property
-    def seq(self) -> int:
-        return self.key[2]
+# One event as merge sorts it: ((hlc order, agent, seq, id), canonical line, clock items).
+Key = tuple[str, str, int, str]
+Ordered = tuple[Key, bytes, tuple[tuple[str, int], ...]]
 
 
 def merge_logs(inputs: Sequence[bytes], *, sources: Sequence[str]) -> bytes:
@@ -55,41 +46,42 @@ def merge_logs(inputs: Sequence[bytes], *, sources: Sequence[str]) -> bytes:
     """
     if len(inputs) != len(sources):
         raise ValueError("merge_logs needs one source name per input.")
-    chosen: dict[str, tuple[bytes, bool, Ordered]] = {}
+    chosen: dict[str, Ordered] = {}
     checkpoints: dict[bytes, Checkpoint] = {}
     for data, source in zip(inputs, sources, strict=True):
-        for index, (number, raw) in enumerate(split_lines(data)):
+        for index, (number, raw) in enumerate(iter_lines(data)):
             value = parse_line(raw, source=source, line=number)
-            mark = checkpoint_of(value)
-            if isinstance(mark, Checkpoint) and index == 0:
-                checkpoints[mark.line()] = mark
-                continue
+            if index == 0:
+                mark = checkpoint_of(value)
+                if isinstance(mark, Checkpoint):
+                    checkpoints[mark.line()] = mark
+                    continue
             _keep(chosen, as_event(value, source=source, line=number))
     checkpoint = _latest(checkpoints, sources)
-    events: Iterable[Ordered] = (entry for _, _, entry in chosen.values())
+    events: Iterable[Ordered] = chosen.values()
     if checkpoint is not None:
         frontier = checkpoint.frontier
-        events = (e for e in events if e.seq > frontier.get(e.agent, 0))
+        events = (e for e in events if e[0][2] > frontier.get(e[0][1], 0))
     ordered = canonical_order(list(events))
     head = [checkpoint.line()] if checkpoint is not None else []
-    return b"".join(head + [entry.line + b"\n" for entry in ordered])
+    return b"".join(head + [line + b"\n" for _, line, _ in ordered])
 
 
-def _keep(chosen: dict[str, tuple[bytes, bool, Ordered]], event: dict[str, Any]) -> None:
+def _keep(chosen: dict[str, Ordered], event: dict[str, Any]) -> None:
     """Add an event; of two different contents claiming one id, keep the one whose hash holds,
     then the smaller canonical line, so that the choice never depends on input order."""
     line = canonical_json(event)
     claimed: str = event["id"]
     previous = chosen.get(claimed)
-    if previous is not None and previous[0] == line:
-        return
-    valid = event_id(event) == claimed
     if previous is not None:
-        kept_line, kept_valid, _ = previous
-        if (kept_valid and not valid) or (kept_valid == valid and kept_line <= line):
+        kept = previous[1]
+        if kept == line:
             return
-    key = (hlc_key(event["hlc"]), event["agent"], event["seq"], claimed)
-    chosen[claimed] = (line, valid, Ordered(key, line, event["clock"]))
+        valid, kept_valid = event_id(event) == claimed, event_id(orjson.loads(kept)) == claimed
+        if (kept_valid and not valid) or (kept_valid == valid and kept <= line):
+            return
+    key = (hlc_order(event["hlc"]), event["agent"], event["seq"], claimed)
+    chosen[claimed] = (key, line, tuple(event["clock"].items()))
 
 
 def _latest(checkpoints: dict[bytes, Checkpoint], sources: Sequence[str]) -> Checkpoint | None:
@@ -109,10 +101,10 @@ def _latest(checkpoints: dict[bytes, Checkpoint], sources: Sequence[str]) -> Che
 
 def canonical_order(events: list[Ordered]) -> list[Ordered]:
     """The events in a causal order, concurrent ones by (hlc, agent, seq, id)."""
-    events.sort(key=lambda entry: entry.key)
+    events.sort(key=itemgetter(0))
     seqs: dict[str, list[int]] = {}
-    for entry in events:
-        seqs.setdefault(entry.agent, []).append(entry.seq)
+    for (_, agent, seq, _), _, _ in events:
+        seqs.setdefault(agent, []).append(seq)
     for numbers in seqs.values():
         numbers.sort()
     if _is_causal(events, seqs):
@@ -120,23 +112,43 @@ def canonical_order(events: list[Ordered]) -> list[Ordered]:
     return _topological(events, seqs)
 
 
+def _is_causal(events: list[Ordered], seqs: dict[str, list[int]]) -> bool:
+    """Whether every event comes after the events its clock says it saw (a linear pass when
+    each agent's seqs run without gaps, as in a sound log)."""
+    if any(numbers[-1] - numbers[0] + 1 != len(numbers) for numbers in seqs.values()):
+        return _is_causal_with_gaps(events, seqs)
+    last = {agent: numbers[0] - 1 for agent, numbers in seqs.items()}  # last emitted seq
+    top = {agent: numbers[-1] for agent, numbers in seqs.items()}
+    for (_, agent, seq, _), _, clock in events:
+        if seq != last[agent] + 1:
+            return False
+        for other, counter in clock:
+            done = last.get(other)
+            # Some event of `other` it saw (seq <= counter) is present and not yet out.
+            if done is not None and done < counter and done < top[other] and other != agent:
+                return False
+        last[agent] = seq
+    return True
+
+
 def _needs(entry: Ordered, seqs: dict[str, list[int]]) -> Iterable[tuple[str, int]]:
     """(agent, how many of its events must come first) for one event."""
-    for agent, counter in entry.clock.items():
+    (_, owner, seq, _), _, clock = entry
+    for agent, counter in clock:
         numbers = seqs.get(agent)
         if not numbers:
             continue
-        if agent == entry.agent:
-            yield agent, bisect_left(numbers, entry.seq)
+        if agent == owner:
+            yield agent, bisect_left(numbers, seq)
         else:
             yield agent, bisect_right(numbers, counter)
 
 
-def _is_causal(events: list[Ordered], seqs: dict[str, list[int]]) -> bool:
+def _is_causal_with_gaps(events: list[Ordered], seqs: dict[str, list[int]]) -> bool:
     emitted: dict[str, int] = dict.fromkeys(seqs, 0)
     for entry in events:
-        agent = entry.agent
-        if seqs[agent][emitted[agent]] != entry.seq:
+        agent, seq = entry[0][1], entry[0][2]
+        if seqs[agent][emitted[agent]] != seq:
             return False
         for other, need in _needs(entry, seqs):
             if emitted[other] < need:
@@ -149,21 +161,20 @@ def _topological(events: list[Ordered], seqs: dict[str, list[int]]) -> list[Orde
     """Kahn's algorithm over per-agent chains, the smallest key first among the ready events;
     a cycle (clocks that claim to have seen each other) is broken at its smallest key."""
     chains: dict[str, list[Ordered]] = {}
-    for entry in sorted(events, key=lambda entry: (entry.seq, entry.key)):
-        chains.setdefault(entry.agent, []).append(entry)
+    for entry in sorted(events, key=lambda entry: (entry[0][2], entry[0])):
+        chains.setdefault(entry[0][1], []).append(entry)
     position = dict.fromkeys(chains, 0)
     emitted = dict.fromkeys(chains, 0)
 
     def ready(entry: Ordered) -> bool:
-        return all(
-            emitted[other] >= need for other, need in _needs(entry, seqs) if other != entry.agent
-        )
+        owner = entry[0][1]
+        return all(emitted[other] >= need for other, need in _needs(entry, seqs) if other != owner)
 
-    heap: list[tuple[Any, str]] = []
+    heap: list[tuple[Key, str]] = []
     waiting: set[str] = set()
     for agent, chain in chains.items():
         if ready(chain[0]):
-            heapq.heappush(heap, (chain[0].key, agent))
+            heapq.heappush(heap, (chain[0][0], agent))
         else:
             waiting.add(agent)
     ordered: list[Ordered] = []
@@ -171,7 +182,7 @@ def _topological(events: list[Ordered], seqs: dict[str, list[int]]) -> list[Orde
         if heap:
             _, agent = heapq.heappop(heap)
         else:  # a cycle: take the smallest waiting head
-            agent = min(waiting, key=lambda name: chains[name][position[name]].key)
+            agent = min(waiting, key=lambda name: chains[name][position[name]][0])
             waiting.discard(agent)
         ordered.append(chains[agent][position[agent]])
         position[agent] += 1
@@ -182,5 +193,5 @@ def _topological(events: list[Ordered], seqs: dict[str, list[int]]) -> list[Orde
             head = chains[name][position[name]]
             if ready(head):
                 waiting.discard(name)
-                heapq.heappush(heap, (head.key, name))
+                heapq.heappush(heap, (head[0], name))
     return ordered

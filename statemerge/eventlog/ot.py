@@ -140,9 +140,7 @@ def _gap_after(own: _ListEffect, other: _ListEffect, *, own_first: bool) -> int:
     index = spot - (own.removed is not None and own.removed < spot)
     if other.removed is not None and other.removed < spot and other.removed != own.removed:
         index -= 1
-    if other.placed is not None and (
-        other.placed < spot or (other.placed == spot and not own_first)
-    ):
+    if other.placed is not None and (other.placed < spot or (other.placed == spot and not own_first)):
         index += 1
     return index
 

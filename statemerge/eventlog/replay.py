@@ -15,22 +15,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
+from orjson import JSONDecodeError, loads
 
 from statemerge.clocks import vv_leq
-from statemerge.errors import InputError, PatchError
+from statemerge.errors import InputError, ParseError, PatchError
 from statemerge.eventlog.events import (
     Checkpoint,
     as_event,
     checkpoint_of,
-    event_problem,
+    clock_problem,
+    event_line,
+    header_problem,
     hlc_key,
+    ops_problem,
     parse_line,
 )
 from statemerge.eventlog.ot import Edit, edit_from_op
 from statemerge.eventlog.snapshot import Snapshot
-from statemerge.eventlog.window import Entry, Window, array_test, shifts_indexes
-from statemerge.patch import apply_ops_in_place
+from statemerge.eventlog.window import Window, array_test, context_of
+from statemerge.patch import apply_ops_in_place, set_member
 from statemerge.pointer import format_pointer
 
 STALE_CONTEXT = "stale-context"
@@ -106,25 +109,93 @@ class Replayer:
             hlc=start.hlc if start else None,
         )
         self.until = hlc_key(until) if until is not None else None
-        self.window = Window(window_limit)
+        self.window = Window(window_limit, self.result.frontier)
+        self._kept = self.window.lines  # for the hot path
+        self._filtered = bool(covered) or until is not None
         self._seen_conflicts: set[Conflict] = set()
         self._first = True
-        self._top: tuple[str, int] | None = hlc_key(start.hlc) if start and start.hlc else None
 
     def feed(self, number: int, raw: bytes) -> None:
-        """Parse, check and apply one non-blank line; ParseError (exit 2) for a bad one."""
+        """Parse, check and apply one non-blank line; ParseError (exit 2) for a bad one.
+
+        This is the hot path, written for speed: the checks are folded into reading the fields;
+        a clock equal to the applied frontier needs no further check (the frontier holds only
+        checked counters) and means the author saw everything applied; ops are checked in full
+        only when they fail. Anything unusual leaves for a slower method.
+        """
         try:
-            value = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            value = parse_line(raw, source=self.source, line=number)
+            event = loads(raw)
+        except JSONDecodeError:
+            event = parse_line(raw, source=self.source, line=number)
+        try:
+            agent = event["agent"]
+            seq = event["seq"]
+            hlc = event["hlc"]
+            ops = event["ops"]
+            clock = event["clock"]
+            well_formed = (
+                len(event) == 6
+                and type(agent) is str
+                and agent
+                and type(seq) is int
+                and seq > 0
+                and type(hlc) is str
+                and hlc[26:28] == "Z/"  # its shape only: `verify` checks every digit
+                and type(ops) is list
+                and ops
+                and type(clock) is dict
+                and type(event["id"]) is str
+            )
+        except (KeyError, TypeError, IndexError):
+            well_formed = False
+        if not well_formed or self._first:
+            self._feed_slowly(event, number)
+            return
+        result = self.result
+        frontier = result.frontier
+        if seq <= frontier.get(agent, 0) or (self._filtered and self._filtered_out(event)):
+            self._pass_over(event, number)
+            return
+        frontier[agent] = seq
+        if clock == frontier:
+            result.hlc = hlc  # it saw every applied event, so its hlc is the latest
+        else:
+            ops = self._unusual(event, number)
+        try:
+            if len(ops) != 1 or not set_member(result.state, ops[0]):
+                result.state = apply_ops_in_place(result.state, ops)
+        except Exception as error:  # a malformed op also fails here: tell the two apart
+            self._failed(event, number, error)
+            self.window.add_skipped(raw, event)
+        else:
+            result.applied += 1
+            self._kept.append(raw)
+
+    def _feed_slowly(self, event: Any, number: int) -> None:
+        """A line the hot path did not take: the first line (maybe a checkpoint) or bad input."""
         first, self._first = self._first, False
-        if event_problem(value) is not None:
-            mark = checkpoint_of(value)
+        if header_problem(event) is not None:
+            mark = checkpoint_of(event)
             if isinstance(mark, Checkpoint) and first:
                 self._begin_at(mark)
                 return
-            as_event(value, source=self.source, line=number)  # raises the right ParseError
-        self.apply(value, number)
+            as_event(event, source=self.source, line=number)  # raises the right ParseError
+        self.feed(number, event_line(event))  # a sound first line: now the usual way
+
+    def _unusual(self, event: dict[str, Any], number: int) -> list[Any]:
+        """An event whose clock differs from the applied frontier: check the clock; when its
+        author had not seen some applied events, transform its ops against them."""
+        problem = header_problem(event) or clock_problem(event["clock"])
+        if problem is not None:
+            raise ParseError(self.source, problem, number)
+        hlc, top = event["hlc"], self.result.hlc
+        if top is None or hlc_key(hlc) > hlc_key(top):
+            self.result.hlc = hlc
+        clock = event["clock"]
+        if any(counter > clock.get(agent, 0) for agent, counter in self.result.frontier.items()):
+            return self._transform(event, number)
+        ops: list[Any] = event["ops"]
+        return ops
 
     def _begin_at(self, mark: Checkpoint) -> None:
         if not vv_leq(mark.frontier, self.covered):
@@ -133,64 +204,52 @@ class Replayer:
                 "with --from that snapshot (or a later one)."
             )
 
-    def apply(self, event: dict[str, Any], number: int) -> None:
-        """Apply one checked event."""
-        result = self.result
-        agent: str = event["agent"]
-        seq: int = event["seq"]
-        if seq <= self.covered.get(agent, 0):
-            return
-        hlc: str = event["hlc"]
-        stamp = hlc_key(hlc)
-        if self.until is not None and stamp > self.until:
-            result.after_until += 1
-            return
-        frontier = result.frontier
-        if seq <= frontier.get(agent, 0):
-            reason = f"seq {seq} of {agent!r} was already applied (a repeated or forked event)."
-            result.skipped.append(Skipped(event["id"], number, reason))
-            return
-        clock: dict[str, int] = event["clock"]
-        ops = event["ops"]
-        window = self.window
-        context: dict[str, int] | None = None
-        for other, counter in frontier.items():
-            if counter > clock.get(other, 0) and other != agent:
-                context = dict(clock)
-                context[agent] = seq - 1
-                break
-        if context is not None:
-            ops = self._transform(event, context, stamp)
-        original = event["ops"]
-        try:
-            result.state = apply_ops_in_place(result.state, ops)
-        except PatchError as error:
-            result.skipped.append(Skipped(event["id"], number, error.message))
-            original = []  # it did nothing, so later events need no transforming against it
-        else:
-            result.applied += 1
-        frontier[agent] = seq
-        if self._top is None or stamp > self._top:
-            self._top, result.hlc = stamp, hlc
-        window.observe(agent, clock)
-        if window.needed(agent, seq):
-            if context is None:
-                context = dict(clock)
-                context[agent] = seq - 1
-            shifts = shifts_indexes(original)
-            window.add(Entry(agent, seq, (stamp, agent), event["id"], context, original, 0, shifts))
+    def _filtered_out(self, event: dict[str, Any]) -> bool:
+        """Whether the snapshot covers the event, or it is after --until."""
+        if self.covered and event["seq"] <= self.covered.get(event["agent"], 0):
+            return True
+        return self.until is not None and hlc_key(event["hlc"]) > self.until
 
-    def _transform(
-        self, event: dict[str, Any], context: dict[str, int], stamp: tuple[str, int]
-    ) -> list[Any]:
+    def _pass_over(self, event: dict[str, Any], number: int) -> None:
+        """An event not to apply: in the snapshot, after --until, or a repeat (reported)."""
+        problem = ops_problem(event["ops"]) or clock_problem(event["clock"])
+        if problem is not None:
+            raise ParseError(self.source, problem, number)
+        agent, seq = event["agent"], event["seq"]
+        if self.covered and seq <= self.covered.get(agent, 0):
+            return
+        if self.until is not None and hlc_key(event["hlc"]) > self.until:
+            self.result.after_until += 1
+            return
+        reason = f"seq {seq} of {agent!r} was already applied (a repeated or forked event)."
+        self.result.skipped.append(Skipped(event["id"], number, reason))
+
+    def _failed(self, event: dict[str, Any], number: int, error: Exception) -> None:
+        """An event whose ops did not apply: bad input when they are malformed, else skipped."""
+        problem = ops_problem(event["ops"])
+        if problem is not None:
+            raise ParseError(self.source, problem, number) from None
+        if not isinstance(error, PatchError):
+            raise error
+        self.result.skipped.append(Skipped(event["id"], number, error.message))
+
+    def _transform(self, event: dict[str, Any], number: int) -> list[Any]:
         """The event's ops rewritten against the applied events it did not see."""
+        problem = ops_problem(event["ops"])
+        if problem is not None:
+            raise ParseError(self.source, problem, number)
         window = self.window
+        context = context_of(event)
         in_list = array_test(self.result.state)
         edits: list[Edit] = [edit_from_op(op, in_list) for op in event["ops"]]
-        edits, found = window.integrate(edits, context, (stamp, event["agent"]), in_list)
+        order = (hlc_key(event["hlc"]), event["agent"])
+        unseen = window.between(context)
+        edits, found = window.integrate(edits, context, order, in_list, unseen)
         for kind, path, other in found:
             self._conflict(Conflict(format_pointer(path), kind, (other.id, event["id"])))
-        if window.lost(context, self.result.frontier):
+        frontier = dict(self.result.frontier)
+        frontier[event["agent"]] = event["seq"] - 1
+        if window.lost(context, frontier, unseen):
             self._conflict(Conflict("", STALE_CONTEXT, (event["id"],)))
         return [edit.to_op() for edit in edits]
 

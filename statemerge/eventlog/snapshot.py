@@ -58,9 +58,7 @@ def snapshot_from_value(value: Any, *, source: str) -> Snapshot:
         raise NodeError(source, "/format", f"unknown snapshot format {value['format']!r}.")
     problem = clock_problem(value["frontier"])
     if problem:
-        raise NodeError(
-            source, "/frontier", "the frontier must be an object of whole numbers >= 0."
-        )
+        raise NodeError(source, "/frontier", "the frontier must be an object of whole numbers >= 0.")
     if value["hlc"] is not None and not isinstance(value["hlc"], str):
         raise NodeError(source, "/hlc", "the hlc must be a timestamp string or null.")
     return Snapshot(value["state"], dict(value["frontier"]), value["hlc"])

@@ -13,12 +13,13 @@ from statemerge.clocks import vv_leq
 from statemerge.errors import ParseError
 from statemerge.eventlog.events import (
     Checkpoint,
+    canonical_json,
     checkpoint_of,
-    event_id,
+    digest,
     event_problem,
     hlc_key,
+    iter_lines,
     parse_line,
-    split_lines,
 )
 
 
@@ -89,7 +90,8 @@ class Verifier:
             self.agents[agent] = _Agent(seq, number, dict(mark.frontier), stamp)
 
     def _check_event(self, event: dict[str, Any], number: int) -> None:
-        if event_id(event) != event["id"]:
+        claimed = event.pop("id")  # the parsed line is ours: hash the rest as it is
+        if digest(canonical_json(event)) != claimed:
             self._report(number, "the id does not match the content: the line was changed.")
         agent: str = event["agent"]
         seq: int = event["seq"]
@@ -116,15 +118,17 @@ class Verifier:
             if known is None or known.seq < counter:
                 self._report(
                     number,
-                    f"the event depends on seq {counter} of {other!r}, "
-                    "which is not earlier in the log.",
+                    f"the event depends on seq {counter} of {other!r}, which is not earlier in the log.",
                 )
             elif known.seq == counter and known.hlc is not None and stamp <= known.hlc:
                 self._report(
                     number,
                     f"the hlc is not later than that of the event it follows at line {known.line}.",
                 )
-        self.agents[agent] = _Agent(seq, number, clock, stamp)
+        if last is None:
+            self.agents[agent] = _Agent(seq, number, clock, stamp)
+        else:
+            last.seq, last.line, last.clock, last.hlc = seq, number, clock, stamp
 
 
 def verify_log(data: bytes, *, source: str) -> list[Problem]:
@@ -132,7 +136,7 @@ def verify_log(data: bytes, *, source: str) -> list[Problem]:
     line numbers; `source` (the log's name) is for the caller's messages."""
     verifier = Verifier()
     last = 0
-    for number, raw in split_lines(data):
+    for number, raw in iter_lines(data):
         verifier.feed(number, raw)
         last = number
     return verifier.finish(ends_with_newline=not data or data.endswith(b"\n"), last_line=last)

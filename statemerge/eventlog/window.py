@@ -6,9 +6,9 @@ transformation (COT, Sun & Sun 2009) rewrites it: for each applied event it did 
 order, first bring that event's ops into the new event's current context (recursively, memoized),
 then transform the new event's ops against them (`ot.transform_sequences`).
 
-Only events that a future event might not have seen are kept: an event leaves the window once it is
-causally stable (every agent's latest clock covers it), or when the window is full (`limit`). An
-event concurrent with one that already left is applied as written and reported (`stale-context`).
+The window holds the last `limit` applied events (memory bounded by `limit`, not by the log), per
+agent in seq order, so the events a clock has not seen are found without a scan. An event
+concurrent with one that already left is applied as written and reported (`stale-context`).
 Paths shift only through array inserts, removals and moves, so only events holding those are
 transformed against when bringing others into context.
 """
@@ -18,9 +18,11 @@ from __future__ import annotations
 import sys
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from orjson import loads
+
+from statemerge.eventlog.events import hlc_key
 from statemerge.eventlog.ot import Edit, Path, edit_from_op, is_index, transform_sequences
 from statemerge.patch import Op
 
@@ -28,20 +30,52 @@ InList = Callable[[Path], bool]
 ContextKey = tuple[tuple[str, int], ...]
 
 
-@dataclass(eq=False, slots=True)
 class Entry:
-    """One applied event as the window keeps it."""
+    """One kept event as transformation sees it, made only when a concurrent event arrives
+    (most events never meet one, so the window itself keeps just the event dicts)."""
 
-    agent: str
-    seq: int
-    order: tuple[tuple[str, int], str]
-    id: str
-    context: dict[str, int]
-    ops: list[Op]
-    position: int
-    shifts: bool
-    edits: list[Edit] | None = None
-    forms: dict[ContextKey, list[Edit]] = field(default_factory=dict)
+    __slots__ = ("_edits", "agent", "applied", "event", "forms", "raw", "seq")
+
+    def __init__(self, raw: bytes, event: dict[str, Any], *, applied: bool) -> None:
+        self.raw = raw
+        self.event = event
+        self.agent: str = event["agent"]
+        self.seq: int = event["seq"]
+        self.applied = applied  # a skipped event did nothing: it transforms nothing
+        self._edits: list[Edit] | None = None
+        self.forms: dict[ContextKey, list[Edit]] = {}
+
+    @property
+    def id(self) -> str:
+        return str(self.event["id"])
+
+    @property
+    def order(self) -> tuple[tuple[str, int], str]:
+        """Canonical order among concurrent events: hlc, then agent."""
+        return hlc_key(self.event["hlc"]), self.agent
+
+    @property
+    def context(self) -> dict[str, int]:
+        """The events its author had seen: its clock without itself."""
+        return context_of(self.event)
+
+    @property
+    def shifts(self) -> bool:
+        return self.applied and shifts_indexes(self.event["ops"])
+
+    def edits(self, in_list: InList) -> list[Edit]:
+        """Its ops as written, as edits (classified against the document on first use)."""
+        if self._edits is None:
+            ops = self.event["ops"] if self.applied else []
+            self._edits = [edit_from_op(op, in_list) for op in ops]
+        return self._edits
+
+
+def context_of(event: dict[str, Any]) -> dict[str, int]:
+    """What an event's author had seen: its clock with its own entry one lower."""
+    context = dict(event["clock"])
+    context[event["agent"]] = event["seq"] - 1
+    return context
 
 
 def shifts_indexes(ops: list[Op]) -> bool:
@@ -60,56 +94,69 @@ def _key(context: dict[str, int]) -> ContextKey:
 
 
 class Window:
-    """Applied events that are not yet causally stable, in applied order."""
+    """The last `limit` applied (or skipped) events as their raw lines, oldest first.
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.entries: deque[Entry] = deque()
-        self.latest: dict[str, dict[str, int]] = {}
-        self.left: dict[str, int] = {}  # per agent, the highest seq that left the window
-        self._position = 0
+    Lines, not parsed events: keeping thousands of parsed dicts alive would slow every parse
+    (the allocator could no longer reuse the memory of the event just applied), while one
+    bytes object per event costs next to nothing. A `deque(maxlen=limit)` lets the oldest go
+    by itself, so replay keeps an event with one `append`. Lines are parsed again only when a
+    concurrent event needs them.
+    """
 
-    def observe(self, agent: str, clock: dict[str, int]) -> None:
-        """Remember the latest clock of an agent (for stability)."""
-        self.latest[agent] = clock
+    def __init__(self, limit: int, frontier: dict[str, int]) -> None:
+        self.frontier = frontier  # per agent, the highest seq applied (replay keeps it)
+        self.lines: deque[bytes] = deque(maxlen=limit)
+        self.skipped: set[str] = set()  # ids of kept events that did nothing
+        self.details: dict[int, Entry] = {}  # by id() of a kept line: parsed on demand
 
-    def needed(self, agent: str, seq: int) -> bool:
-        """Whether some agent has not seen this event yet (so a later event may not have)."""
-        for clock in self.latest.values():
-            if clock.get(agent, 0) < seq:
-                return True
-        if seq > self.left.get(agent, 0):
-            self.left[agent] = seq
-        return False
+    def add_skipped(self, raw: bytes, event: dict[str, Any]) -> None:
+        """Keep an event whose ops failed: it did nothing, so it transforms nothing."""
+        self.skipped.add(event["id"])
+        self.lines.append(raw)
 
-    def add(self, entry: Entry) -> None:
-        """Keep an applied event; drop the oldest ones once stable, or when over the limit."""
-        self._position += 1
-        entry.position = self._position
-        self.entries.append(entry)
-        entries = self.entries
-        clocks = self.latest.values()
-        while entries:
-            first = entries[0]
-            if len(entries) <= self.limit and any(
-                c.get(first.agent, 0) < first.seq for c in clocks
-            ):
+    def between(self, low: dict[str, int], high: dict[str, int] | None = None) -> list[Entry]:
+        """Kept events above `low` (and at most `high`), in applied order. Scans from the
+        newest back only until every agent's kept events are at or below `low`."""
+        pending = {agent for agent, seq in self.frontier.items() if seq > low.get(agent, 0)}
+        found: list[Entry] = []
+        for raw in reversed(self.lines):
+            if not pending:
                 break
-            entries.popleft()
-            if first.seq > self.left.get(first.agent, 0):
-                self.left[first.agent] = first.seq
+            entry = self.entry(raw)
+            if entry.agent not in pending:
+                continue
+            if entry.seq <= low.get(entry.agent, 0):
+                pending.discard(entry.agent)
+            elif high is None or entry.seq <= high.get(entry.agent, 0):
+                found.append(entry)
+        found.reverse()
+        return found
 
-    def unseen(self, context: dict[str, int]) -> list[Entry]:
-        """The kept events outside `context` (concurrent with an event of that context)."""
-        return [entry for entry in self.entries if entry.seq > context.get(entry.agent, 0)]
+    def entry(self, raw: bytes) -> Entry:
+        """The transformation view of a kept line (parsed once while it is kept)."""
+        known = self.details.get(id(raw))
+        if known is None or known.raw is not raw:
+            if len(self.details) > 2 * len(self.lines):  # forget lines that left
+                self.details = {
+                    id(line): self.details[id(line)] for line in self.lines if id(line) in self.details
+                }
+            event = loads(raw)
+            known = Entry(raw, event, applied=event["id"] not in self.skipped)
+            self.details[id(raw)] = known
+        return known
 
-    def lost(self, context: dict[str, int], frontier: dict[str, int]) -> bool:
-        """Whether some applied event outside `context` already left the window."""
-        for agent, seq in frontier.items():
-            seen = context.get(agent, 0)
-            if seq > seen and self.left.get(agent, 0) > seen:
-                return True
-        return False
+    @staticmethod
+    def lost(context: dict[str, int], frontier: dict[str, int], unseen: list[Entry]) -> bool:
+        """Whether some applied event outside `context` is no longer kept (`unseen` being the
+        kept ones): for some agent, fewer are kept than the clock missed."""
+        kept: dict[str, int] = {}
+        for entry in unseen:
+            kept[entry.agent] = kept.get(entry.agent, 0) + 1
+        return any(
+            seq - context.get(agent, 0) > kept.get(agent, 0)
+            for agent, seq in frontier.items()
+            if seq > context.get(agent, 0)
+        )
 
     def integrate(
         self,
@@ -117,18 +164,18 @@ class Window:
         context: dict[str, int],
         order: tuple[tuple[str, int], str],
         in_list: InList,
+        unseen: list[Entry],
     ) -> tuple[list[Edit], list[tuple[str, Path, Entry]]]:
-        """Rewrite an event's edits (written in `context`) to apply to the current document."""
+        """Rewrite an event's edits (written in `context`) to apply to the current document,
+        given the kept events it did not see (`between(context)`)."""
         found: list[tuple[str, Path, Entry]] = []
         current = dict(context)
         limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, 4 * len(self.entries) + 1000))
+        sys.setrecursionlimit(max(limit, 4 * len(self.lines) + 1000))
         try:
-            for other in self.unseen(context):
+            for other in unseen:
                 theirs = self.form(other, current, in_list)
-                edits, conflicts = transform_sequences(
-                    edits, theirs, mine_first=order < other.order
-                )
+                edits, conflicts = transform_sequences(edits, theirs, mine_first=order < other.order)
                 found.extend((kind, path, other) for kind, path in conflicts)
                 current[other.agent] = max(current.get(other.agent, 0), other.seq)
         finally:
@@ -142,24 +189,15 @@ class Window:
         known = entry.forms.get(key)
         if known is not None:
             return known
-        edits = self.original(entry, in_list)
-        current = dict(entry.context)
-        for other in self.entries:
-            if other is entry or not other.shifts:
-                continue
-            if current.get(other.agent, 0) < other.seq <= context.get(other.agent, 0):
+        edits = entry.edits(in_list)
+        current = entry.context
+        for other in self.between(current, context):
+            if other is not entry and other.shifts:
                 theirs = self.form(other, current, in_list)
                 edits, _ = transform_sequences(edits, theirs, mine_first=entry.order < other.order)
-                current[other.agent] = other.seq
+                current[other.agent] = max(current.get(other.agent, 0), other.seq)
         entry.forms[key] = edits
         return edits
-
-    @staticmethod
-    def original(entry: Entry, in_list: InList) -> list[Edit]:
-        """The entry's ops as written, as edits (classified against the document on first use)."""
-        if entry.edits is None:
-            entry.edits = [edit_from_op(op, in_list) for op in entry.ops]
-        return entry.edits
 
 
 def array_test(document: Any) -> InList:

@@ -77,15 +77,16 @@ def merge_texts(
     if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
         sys.setrecursionlimit(10_000)
     fmt = detect_format(options.path_hint or names[1], options.fmt)
-    base_doc = parse_document(base, names[0], fmt, empty_is_absent=True)
-    ours_doc = parse_document(ours, names[1], fmt)
+    pieces: dict[bytes, Any] = {}  # identical pieces of the three versions parse once
+    base_doc = parse_document(base, names[0], fmt, empty_is_absent=True, cache=pieces)
+    ours_doc = parse_document(ours, names[1], fmt, cache=pieces)
     # Identical bytes parse to one value: rule 0 then settles the root at once.
     if theirs == ours:
         theirs_doc = ours_doc
     elif theirs == base and base_doc.value is not ABSENT:
         theirs_doc = base_doc
     else:
-        theirs_doc = parse_document(theirs, names[2], fmt)
+        theirs_doc = parse_document(theirs, names[2], fmt, cache=pieces)
     for document in (base_doc, ours_doc, theirs_doc):
         _validate_nodes(document)
     rules, rules_path = _rules(options)

@@ -68,16 +68,17 @@ class Document:
             return False
 
 
-def parse_document(data: bytes, source: str, fmt: Format, *, empty_is_absent: bool = False
-                   ) -> Document:
-    """Parse one side. With `empty_is_absent`, an empty or blank file has the value ABSENT."""
+def parse_document(data: bytes, source: str, fmt: Format, *, empty_is_absent: bool = False,
+                   cache: dict[bytes, Any] | None = None) -> Document:
+    """Parse one side. With `empty_is_absent`, an empty or blank file has the value ABSENT.
+    `cache` is shared by the sides of one merge: identical JSON pieces parse once."""
     text = decode(data, source)
-    if empty_is_absent and not text.strip():
+    if empty_is_absent and (not text or text.isspace()):
         return Document(source, fmt, text, ABSENT)
     if fmt == "json":
         from statemerge.documents.jsontext import parse_json_layout
 
-        value, layout, reproduced = parse_json_layout(data, text, source)
+        value, layout, reproduced = parse_json_layout(data, text, source, cache)
         return Document(source, fmt, text, value, layout, reproduced)
     from statemerge.documents.yaml import parse_yaml_plain
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +187,28 @@ def test_the_log_commands_run_as_a_real_process(tmp_path: Path) -> None:
     assert (replayed.returncode, json.loads(replayed.stdout)) == (0, {"x": 1})
     missing = run("verify", "nope.jsonl")
     assert (missing.returncode, missing.stderr) == (2, "statemerge: nope.jsonl: no such file.\n")
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "eventlog.md"
+
+
+def test_the_documented_walkthrough_runs_as_shown(tmp_path: Path) -> None:
+    text = DOCS.read_text()
+    block = text.split("```console\n", 1)[1].split("```", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        else:
+            steps[-1][1].append(line)
+    for command, shown in steps:
+        words = shlex.split(command)
+        if words[0] == "cp":
+            shutil.copy(tmp_path / words[1], tmp_path / words[2])
+            continue
+        assert words[:2] == ["statemerge", "log"], command
+        result = CliRunner().invoke(app, words[1:], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, (command, result.stderr)
+        if shown:
+            assert result.stdout.splitlines() == shown, command
+    assert json.loads((tmp_path / "state.json").read_text())["commits"] == 4

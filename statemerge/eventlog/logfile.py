@@ -43,12 +43,9 @@ def open_log(path: str) -> Iterator[IO[bytes]]:
     """Open a log for reading, with one clear error when it cannot be."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed below)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file.") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied.") from None
+    except OSError:
+        read_bytes(path)  # fails the same way, with the one wording every command uses
+        raise
     with handle:
         yield handle
 

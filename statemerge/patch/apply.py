@@ -1,203 +1,17 @@
-"""Operations on JSON documents: RFC 6902 JSON Patch plus `inc`, shared by event logs and the store.
-
-Three steps, each usable alone:
-
-- `parse_op_words` turns command-line words (`set /a 1 inc /n 2` or JSON) into ops;
-- `validate_ops` checks the shape of ops read from a file or an event;
-- `apply_ops` applies them all or none, returning a new document and leaving the input alone.
-
->>> apply_ops({"n": 1}, parse_op_words(["inc", "/n", "2", "set", "/s", '"x"']))
-{'n': 3, 's': 'x'}
-
-Applying copies only the containers along the changed paths (the rest is shared with the input), so
-a small edit of a large document costs the depth of the path, not the size of the document.
-`apply_ops_in_place` is the replay hot path: it edits the document itself and undoes a half-applied
-event when a later op fails.
-"""
+"""Applying ops: all or nothing, as a new document that shares what did not change, or in
+place with an undo journal (the replay hot path, with a shortcut for one member op)."""
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from statemerge.errors import InputError, PatchError, UsageError
+from statemerge.errors import PatchError
+from statemerge.patch.words import Op, is_index_token, kind_of, pointer_problem
 from statemerge.pointer import unescape
 
-Op = dict[str, Any]
-
-OP_NAMES = ("add", "remove", "replace", "move", "copy", "test", "inc")
-_NEEDS_VALUE = frozenset(("add", "replace", "test", "inc"))
-_NEEDS_FROM = frozenset(("move", "copy"))
-_PLAIN_VALUE = frozenset(("add", "replace", "test"))
-SHORTHAND = {"set": 2, "delete": 1, "inc": 2, "insert": 2}
 _MISSING = object()
-
-
-# --- Parsing command-line words -------------------------------------------------------------
-
-
-def parse_op_words(words: Sequence[str]) -> list[Op]:
-    """Turn CLI words into ops: JSON Patch JSON words, or shorthand `set P V`, `delete P`,
-    `inc P N`, `insert P V` (V and N are JSON values); several may follow each other.
-
-    >>> parse_op_words(["set", "/a", "1", "delete", "/b"])
-    [{'op': 'add', 'path': '/a', 'value': 1}, {'op': 'remove', 'path': '/b'}]
-    """
-    ops: list[Op] = []
-    position = 0
-    while position < len(words):
-        word = words[position]
-        if word in SHORTHAND:
-            count = SHORTHAND[word]
-            args = list(words[position + 1 : position + 1 + count])
-            if len(args) < count:
-                needs = "a path and a JSON value" if count == 2 else "a path"
-                raise UsageError(f"The {word!r} operation needs {needs}.")
-            ops.append(_shorthand(word, args))
-            position += 1 + count
-        elif word.lstrip().startswith(("{", "[")):
-            ops.extend(_json_word(word))
-            position += 1
-        else:
-            raise UsageError(f"Unknown operation {word!r}: use set, delete, inc, insert or JSON Patch JSON.")
-    if not ops:
-        raise UsageError("No operation given: use set, delete, inc, insert or JSON Patch JSON.")
-    return ops
-
-
-def _shorthand(word: str, args: list[str]) -> Op:
-    path = args[0]
-    _check_pointer_syntax(path, UsageError, f"The {word!r} operation")
-    if word == "delete":
-        return {"op": "remove", "path": path}
-    value = _json_argument(word, path, args[1])
-    if word == "inc":
-        if not _is_number(value):
-            raise UsageError(f"The amount for inc {path} must be a number, not {args[1]!r}.")
-        return {"op": "inc", "path": path, "value": value}
-    last = path.rsplit("/", 1)[-1] if path else ""
-    if word == "insert":
-        if not path or not (last == "-" or _is_index_token(last)):
-            raise UsageError(f"insert needs a path ending in an array index or '-', not {path!r}.")
-        return {"op": "add", "path": path, "value": value}
-    # set: `add` creates or replaces a member; at an array index `add` would insert, so replace.
-    name = "replace" if path and _is_index_token(last) else "add"
-    return {"op": name, "path": path, "value": value}
-
-
-def _json_argument(word: str, path: str, text: str) -> Any:
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ValueError:
-        raise UsageError(
-            f"The value {text!r} for {word} {path} is not JSON "
-            f"(write a string with quotes, like '\"{text}\"')."
-        ) from None
-
-
-def _json_word(word: str) -> list[Op]:
-    try:
-        value = json.loads(word, parse_constant=_reject_constant)
-    except ValueError as error:
-        raise UsageError(f"The operation {word!r} is not valid JSON ({error}).") from None
-    try:
-        return validate_ops(value if isinstance(value, list) else [value], source="the command line")
-    except InputError as error:
-        raise UsageError(error.message) from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-# --- Validating the shape of ops ------------------------------------------------------------
-
-
-def validate_ops(ops: Any, *, source: str) -> list[Op]:
-    """Check that `ops` is a list of well-formed operations; raise InputError naming `source`."""
-    if not isinstance(ops, list):
-        raise InputError(f"{source}: ops must be a list of operations, not {_kind(ops)}.")
-    for index, op in enumerate(ops):
-        problem = op_problem(op)
-        if problem is not None:
-            raise InputError(f"{source}: operation {index}: {problem}")
-    return ops
-
-
-def op_problem(op: Any) -> str | None:
-    """Why one operation is malformed (a full sentence), or None when it is fine."""
-    if type(op) is dict:  # the common shapes first: this runs once per op on replay
-        path = op.get("path")
-        if type(path) is str and (not path or (path[0] == "/" and "~" not in path)):
-            name = op.get("op")
-            if (name in _PLAIN_VALUE and "value" in op) or name == "remove":
-                return None
-            if name == "inc" and type(op.get("value")) is int:
-                return None
-    if not isinstance(op, dict):
-        return f"an operation must be an object, not {_kind(op)}."
-    name = op.get("op")
-    if name not in OP_NAMES:
-        return f"unknown op {name!r} (known: {', '.join(OP_NAMES)})."
-    path = op.get("path")
-    if not isinstance(path, str):
-        return f"{name} needs a string 'path'."
-    problem = _pointer_problem(path)
-    if problem:
-        return f"path {problem}"
-    if name in _NEEDS_VALUE and "value" not in op:
-        return f"{name} at {path!r} needs a 'value'."
-    if name == "inc" and not _is_number(op["value"]):
-        return f"inc at {path!r} needs a number 'value', not {_kind(op['value'])}."
-    if name in _NEEDS_FROM:
-        source = op.get("from")
-        if not isinstance(source, str):
-            return f"{name} to {path!r} needs a string 'from'."
-        problem = _pointer_problem(source)
-        if problem:
-            return f"from {problem}"
-        if name == "move" and path.startswith(source + "/"):
-            return f"move cannot put {source!r} inside itself at {path!r}."
-    return None
-
-
-def _pointer_problem(pointer: str) -> str | None:
-    if pointer and not pointer.startswith("/"):
-        return f"{pointer!r} is not a JSON Pointer: it must be empty or start with '/'."
-    if "~" in pointer and any(not part.startswith(("0", "1")) for part in pointer.split("~")[1:]):
-        return f"{pointer!r} is not a JSON Pointer: '~' must be followed by 0 or 1."
-    return None
-
-
-def _check_pointer_syntax(pointer: str, error: type[UsageError], what: str) -> None:
-    problem = _pointer_problem(pointer)
-    if problem:
-        raise error(f"{what}: {problem}")
-
-
-def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and (not isinstance(value, float) or math.isfinite(value))
-    )
-
-
-def _is_index_token(token: str) -> bool:
-    return token.isdigit() and (token == "0" or not token.startswith("0"))
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number")
-
-
-# --- Applying ops ---------------------------------------------------------------------------
 
 
 def apply_ops(document: Any, ops: Sequence[Op]) -> Any:
@@ -241,7 +55,7 @@ def split_pointer(pointer: str) -> tuple[str, ...]:
         raise PatchError(f"JSON Pointer {pointer!r} must be empty or start with '/'.")
     tokens = pointer[1:].split("/")
     if "~" in pointer:
-        problem = _pointer_problem(pointer)
+        problem = pointer_problem(pointer)
         if problem:
             raise PatchError(problem[:1].upper() + problem[1:])
         return tuple(unescape(token) for token in tokens)
@@ -251,7 +65,7 @@ def split_pointer(pointer: str) -> tuple[str, ...]:
 def _index(token: str, length: int, path: str, *, allow_end: bool) -> int:
     if token == "-" and allow_end:
         return length
-    if not _is_index_token(token):
+    if not is_index_token(token):
         raise PatchError(f"{path} does not exist: {token!r} is not an array index.")
     index = int(token)
     if index > (length if allow_end else length - 1):
@@ -299,7 +113,7 @@ def set_member(document: Any, op: Any) -> bool:
     for token in tokens[:-1]:
         if type(node) is dict:
             node = node.get(token, _MISSING)
-        elif type(node) is list and _is_index_token(token) and int(token) < len(node):
+        elif type(node) is list and is_index_token(token) and int(token) < len(node):
             node = node[int(token)]
         else:
             return False
@@ -431,7 +245,7 @@ class _Editor:
             raise PatchError("Cannot remove the whole document (path '').")
         if name == "inc":
             if type(old) not in _NUMBERS:
-                raise PatchError(f"Cannot inc the root: it is {_kind(old)}, not a number.")
+                raise PatchError(f"Cannot inc the root: it is {kind_of(old)}, not a number.")
             value = _increased(old, value, "")
         elif name not in ("add", "replace"):
             raise PatchError(f"Unknown op {name!r}.")
@@ -518,5 +332,5 @@ def _increased(old: Any, amount: Any, path: str) -> Any:
         kind = type(old)
         if kind is int or kind is float:
             return old + amount
-        raise PatchError(f"Cannot inc {_where(path)}: it is {_kind(old)}, not a number.")
-    raise PatchError(f"inc at {_where(path)} needs a number, not {_kind(amount)}.")
+        raise PatchError(f"Cannot inc {_where(path)}: it is {kind_of(old)}, not a number.")
+    raise PatchError(f"inc at {_where(path)} needs a number, not {kind_of(amount)}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shlex
 import shutil
@@ -13,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from statemerge.cli.app import app
+from statemerge.report.log import PROGRESS_FROM, progress
 
 
 @pytest.fixture(autouse=True)
@@ -212,3 +214,21 @@ def test_the_documented_walkthrough_runs_as_shown(tmp_path: Path) -> None:
         if shown:
             assert result.stdout.splitlines() == shown, command
     assert json.loads((tmp_path / "state.json").read_text())["commits"] == 4
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_is_drawn_only_for_large_logs_on_a_terminal() -> None:
+    with progress(PROGRESS_FROM, "replay", io.StringIO()) as tick:
+        assert tick is None  # not a terminal
+    with progress(PROGRESS_FROM - 1, "replay", _Terminal()) as tick:
+        assert tick is None  # too small to bother
+    screen = _Terminal()
+    with progress(PROGRESS_FROM, "replay", screen) as tick:
+        assert tick is not None
+        tick(PROGRESS_FROM // 2)
+        tick(PROGRESS_FROM)
+    assert "replay" in screen.getvalue()

@@ -89,12 +89,12 @@ def main() -> None:
         files = [str(folder / f"{name}.json") for name in ("base", "ours", "theirs")]
         out = folder / "out.json"
         commands = {
-            "statemerge": [python, "-m", "statemerge", "merge", *files, "-o", str(out), "-q"],
+            "statemerge": [python, "-m", "statemerge", "merge", *files, "-q"],  # stdout, as git -p
             "floor": [python, "-c", FLOOR, *files, str(folder / "floor.json")],
             "git": ["git", "merge-file", "-p", files[1], files[0], files[2]],
         }
         repeat = 5 if megabytes < 50 else 3
-        results = measure(commands, repeat, stdout={"git": folder / "git.json"})
+        results = measure(commands, repeat, stdout={"git": folder / "git.json", "statemerge": out})
         merged = json.loads(out.read_text())
         status = "ok" if merged == expected else "WRONG RESULT"
         size = (folder / "ours.json").stat().st_size / 1e6

@@ -87,7 +87,7 @@ def merge_texts(
         theirs_doc = base_doc
     else:
         theirs_doc = parse_document(theirs, names[2], fmt, cache=pieces)
-    for document in (base_doc, ours_doc, theirs_doc):
+    for document in {id(doc): doc for doc in (base_doc, ours_doc, theirs_doc)}.values():
         _validate_nodes(document)
     rules, rules_path = _rules(options)
     result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules)
@@ -95,21 +95,20 @@ def merge_texts(
                            documents=(base_doc.value, ours_doc.value, theirs_doc.value),
                            rules_file=rules_path)
     if result.clean:
-        text = ours_doc.render(result.value)
+        outcome.output = ours_doc.render_bytes(result.value)
     elif options.conflict in ("ours", "theirs"):
         outcome.resolved_by = options.conflict
-        text = ours_doc.render(take_side(result.value, options.conflict))
+        outcome.output = ours_doc.render_bytes(take_side(result.value, options.conflict))
     elif options.conflict == "object":
-        text = ours_doc.render(as_objects(result.value))
+        outcome.output = ours_doc.render_bytes(as_objects(result.value))
     else:
-        text = _markers(ours_doc, result.value, options)
-    outcome.output = text.encode()
+        outcome.output = _markers(ours_doc, result.value, options).encode()
     return outcome
 
 
 def _validate_nodes(document: Document) -> None:
     """CRDT nodes are checked up front, so that a malformed one is bad input naming its file."""
-    if "$crdt" in document.text:
+    if b"$crdt" in document.data:
         from statemerge import crdt
 
         crdt.validate(document.value, source=document.source)

@@ -14,15 +14,33 @@ def main() -> None:
     """Run the CLI."""
     argv = sys.argv[1:]
     if argv[:2] == ["git", "merge-driver"]:
+        _quick()
         from statemerge.gitdriver import driver_main
 
-        sys.exit(driver_main(argv[2:]))
+        _exit_now(driver_main(argv[2:]))
     if argv[:1] == ["merge"]:
+        _quick()
         from statemerge.cli.fastmerge import fast_merge
 
         code = fast_merge(argv[1:])
         if code is not None:
-            sys.exit(code)
+            _exit_now(code)
     from statemerge.cli.app import app
 
     app()
+
+
+def _quick() -> None:
+    """A merge builds large acyclic data and exits: the cyclic collector would only cost time."""
+    import gc
+
+    gc.disable()
+
+
+def _exit_now(code: int) -> None:
+    """Exit without tearing down the heap object by object (all output is flushed first)."""
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -27,21 +27,15 @@ class _NotChunkable(Exception):
 
 
 @lru_cache(maxsize=64)
-def _element_start(depth: int) -> re.Pattern[bytes]:
-    return re.compile(b"\n" + b" " * (2 * depth) + b"[^ }\\]]")
+def _piece_start(depth: int, in_object: bool) -> re.Pattern[bytes]:
+    indent = b" " * (2 * depth)
+    return re.compile(b"\n" + indent + (b'"' if in_object else b"[^ }\\]]"))
 
 
 def _piece_starts(data: bytes, start: int, end: int, depth: int, in_object: bool) -> list[int]:
     """Where the members (or elements) of a container at `depth` start: their indent."""
-    if not in_object:
-        return [match.start() + 1 for match in _element_start(depth).finditer(data, start, end)]
-    needle = b"\n" + b" " * (2 * depth) + b'"'  # bytes.find outruns a regular expression here
-    starts: list[int] = []
-    position = data.find(needle, start, end)
-    while position >= 0:
-        starts.append(position + 1)
-        position = data.find(needle, position + len(needle), end)
-    return starts
+    pattern = _piece_start(depth, in_object)
+    return [match.start() + 1 for match in pattern.finditer(data, start, end)]
 
 
 _KEY = re.compile(rb'"((?:[^"\\\n]|\\.)*)": ')

@@ -95,6 +95,20 @@ def render(value: Any, layout: JsonLayout, *, small: bool = False) -> str:
     return body + (layout.newline if layout.final_newline else "")
 
 
+def render_bytes(value: Any, layout: JsonLayout) -> bytes:
+    """`render` as bytes: orjson's output as it comes for the layouts orjson writes exactly."""
+    if layout.orjson_native:
+        import orjson
+
+        try:
+            body = orjson.dumps(value, option=orjson.OPT_INDENT_2 if layout.indent else 0)
+        except TypeError:  # integers beyond 64 bits, or nesting orjson refuses
+            pass
+        else:
+            return body + (b"\n" if layout.final_newline else b"")
+    return render(value, layout).encode()
+
+
 def parse_json(data: bytes, source: str) -> Any:
     """Parse a JSON document into plain data; errors name the file, line and column."""
     return parse_json_text(data, decode(data, source), source)
@@ -105,25 +119,14 @@ def parse_json_text(data: bytes, text: str, source: str) -> Any:
     return parse_json_layout(data, text, source)[0]
 
 
-def parse_json_layout(data: bytes, text: str, source: str, cache: dict[bytes, Any] | None = None
-                      ) -> tuple[Any, JsonLayout, bool]:
-    """The value, the layout, and whether rendering the value in that layout gives `text`.
-
-    `cache`, shared between the versions of one document, lets a large 2-space document be
-    parsed piece by piece, identical pieces once (see `chunks.py`).
-    """
+def parse_json_layout(data: bytes, text: str, source: str) -> tuple[Any, JsonLayout, bool]:
+    """The value, the layout, and whether rendering the value in that layout gives `text`."""
     if not text or text.isspace():
         raise ParseError(source, "empty file; expected a JSON document.", 1, 1)
     layout = detect_layout(text)
     if len(data) < SMALL:  # the exact parser is fast enough, and orjson's import is not free
         value = _parse_exactly(text, source)
         return value, layout, layout.orjson_native and render(value, layout, small=True) == text
-    if cache is not None and layout.indent == "  " and layout.orjson_native:
-        from statemerge.documents.chunks import parse_pieces
-
-        pieces = parse_pieces(data, cache)
-        if pieces is not None:
-            return pieces, layout, True
     import orjson
 
     try:

@@ -11,10 +11,11 @@ always.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from statemerge.documents.formats import Format
-from statemerge.documents.jsontext import SMALL, JsonLayout, decode, render
+from statemerge.documents.jsontext import SMALL, JsonLayout, decode, render, render_bytes
 from statemerge.merging.values import ABSENT, same
 
 
@@ -24,11 +25,25 @@ class Document:
 
     source: str
     fmt: Format
-    text: str
+    data: bytes
     value: Any
     layout: JsonLayout | None = None  # JSON only
     reproduced: bool = False  # JSON: rendering `value` in `layout` gives `text` exactly
     _rendered: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def text(self) -> str:
+        """The document's text (decoded when first needed: large files often never need it)."""
+        return decode(self.data, self.source)
+
+    def render_bytes(self, value: Any) -> bytes:
+        """`render` as bytes, without a detour through text for large reproduced JSON."""
+        if value is self.value:
+            return self.data
+        if self.fmt == "json" and self.reproduced and len(self.data) >= SMALL:
+            assert self.layout is not None
+            return render_bytes(value, self.layout)
+        return self.render(value).encode()
 
     def render(self, value: Any) -> str:
         """`value` written in this document's layout (see the module docstring)."""
@@ -72,17 +87,27 @@ def parse_document(data: bytes, source: str, fmt: Format, *, empty_is_absent: bo
                    cache: dict[bytes, Any] | None = None) -> Document:
     """Parse one side. With `empty_is_absent`, an empty or blank file has the value ABSENT.
     `cache` is shared by the sides of one merge: identical JSON pieces parse once."""
+    if fmt == "json" and cache is not None and len(data) >= SMALL and data[:2] in (b"{\n", b"[\n"):
+        from statemerge.documents.chunks import parse_pieces
+
+        pieces = parse_pieces(data, cache)  # exact, or None
+        if pieces is not None:
+            layout = JsonLayout("  ", ": ", "\n", data.endswith(b"\n"))
+            return Document(source, fmt, data, pieces, layout, reproduced=True)
     text = decode(data, source)
     if empty_is_absent and (not text or text.isspace()):
-        return Document(source, fmt, text, ABSENT)
+        return Document(source, fmt, data, ABSENT)
     if fmt == "json":
         from statemerge.documents.jsontext import parse_json_layout
 
-        value, layout, reproduced = parse_json_layout(data, text, source, cache)
-        return Document(source, fmt, text, value, layout, reproduced)
-    from statemerge.documents.yaml import parse_yaml_plain
+        value, layout, reproduced = parse_json_layout(data, text, source)
+        document = Document(source, fmt, data, value, layout, reproduced)
+    else:
+        from statemerge.documents.yaml import parse_yaml_plain
 
-    return Document(source, fmt, text, parse_yaml_plain(data, source))
+        document = Document(source, fmt, data, parse_yaml_plain(data, source))
+    document.text = text  # already decoded: fill the cached property
+    return document
 
 
 def splice(original: str, before: str, after: str) -> str:

@@ -76,24 +76,30 @@ def merge_keyed(merger: Merger, key_field: str, base: list[Any], ours: list[Any]
     keys = list(by_ours)
     keys.extend(key for key in by_theirs if key not in by_ours)
     keys.extend(key for key in by_base if key not in by_ours and key not in by_theirs)
-    kept = {key for key in keys if _survives(by_base.get(key, ABSENT), by_ours.get(key, ABSENT),
-                                             by_theirs.get(key, ABSENT))}
+    settled = {key: _rule_zero(by_base.get(key, ABSENT), by_ours.get(key, ABSENT),
+                               by_theirs.get(key, ABSENT)) for key in keys}
+    kept = {key for key, value in settled.items() if value is not ABSENT}
     merged: list[Any] = []
     for key in merged_order(list(by_base), list(by_ours), list(by_theirs), kept):
-        value = merger.node(by_base.get(key, ABSENT), by_ours.get(key, ABSENT),
-                            by_theirs.get(key, ABSENT), (*path, str(len(merged))))
+        value = settled[key]
+        if value is _BOTH_CHANGED:
+            value = merger.node(by_base.get(key, ABSENT), by_ours.get(key, ABSENT),
+                                by_theirs.get(key, ABSENT), (*path, str(len(merged))))
         if value is not ABSENT:
             merged.append(value)
     return ours if _is_same_list(merged, ours) else merged
 
 
-def _survives(base: Any, ours: Any, theirs: Any) -> bool:
-    """Whether rule 0 keeps an item (a value or a conflict) rather than dropping it."""
+_BOTH_CHANGED = object()
+
+
+def _rule_zero(base: Any, ours: Any, theirs: Any) -> Any:
+    """What rule 0 settles for an item (ABSENT: dropped), or _BOTH_CHANGED."""
     if same(ours, theirs) or same(theirs, base):
-        return ours is not ABSENT
+        return ours
     if same(ours, base):
-        return theirs is not ABSENT
-    return True
+        return theirs
+    return _BOTH_CHANGED
 
 
 def _is_same_list(merged: list[Any], ours: list[Any]) -> bool:

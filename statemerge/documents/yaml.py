@@ -142,7 +142,11 @@ def _check_tag(node: Any, source: str, pointer: str) -> None:
                          "(statemerge reads plain data only).")
 
 
-def _scalar(node: Any, source: str, pointer: str) -> Any:
+_NOT_JSON = object()
+
+
+def _json_scalar(node: Any) -> Any:
+    """A ruamel scalar as a plain JSON scalar (ruamel subclasses int, float, str), or _NOT_JSON."""
     if node is None or isinstance(node, bool):
         return node
     if isinstance(node, int):
@@ -153,6 +157,13 @@ def _scalar(node: Any, source: str, pointer: str) -> Any:
         return str(node)
     if isinstance(node, datetime.date):
         return node.isoformat()
+    return _NOT_JSON
+
+
+def _scalar(node: Any, source: str, pointer: str) -> Any:
+    value = _json_scalar(node)
+    if value is not _NOT_JSON:
+        return value
     raise ParseError(source, f"{type(node).__name__} value at {pointer or '/'} is not JSON data "
                      "(binary and custom YAML types are not allowed).")
 
@@ -329,12 +340,5 @@ def _loose_plain(node: Any) -> Any:
         return {(k if isinstance(k, str) else _key_text(k)): _loose_plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_loose_plain(child) for child in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, datetime.date):
-        return node.isoformat()
-    return str(node)
+    value = _json_scalar(node)
+    return str(node) if value is _NOT_JSON else value

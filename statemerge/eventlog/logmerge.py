@@ -29,6 +29,7 @@ from statemerge.eventlog.events import (
     canonical_json,
     checkpoint_of,
     event_id,
+    gc_paused,
     hlc_order,
     iter_lines,
     parse_line,
@@ -46,6 +47,11 @@ def merge_logs(inputs: Sequence[bytes], *, sources: Sequence[str]) -> bytes:
     """
     if len(inputs) != len(sources):
         raise ValueError("merge_logs needs one source name per input.")
+    with gc_paused():
+        return _merge(inputs, sources)
+
+
+def _merge(inputs: Sequence[bytes], sources: Sequence[str]) -> bytes:
     chosen: dict[str, Ordered] = {}
     checkpoints: dict[bytes, Checkpoint] = {}
     for data, source in zip(inputs, sources, strict=True):

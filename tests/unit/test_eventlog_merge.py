@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from statemerge.errors import InputError, ParseError
@@ -88,3 +90,19 @@ def test_logs_compacted_at_unrelated_points_cannot_be_merged() -> None:
     theirs = Snapshot({}, {"theirs": 1}, "2027-01-15T08:00:00.000000Z/0000").checkpoint().line()
     with pytest.raises(InputError, match="compacted at checkpoints that do not include each other"):
         merge_logs([ours, theirs], sources=["ours", "theirs"])
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "eventlog"
+
+
+def test_the_fixture_branches_merge_as_git_would_and_replay_to_both_intents() -> None:
+    base, ours, theirs = ((FIXTURES / f"{name}.jsonl").read_bytes() for name in ("base", "ours", "theirs"))
+    merged = merge_logs([base, ours, theirs], sources=["base", "ours", "theirs"])
+    assert merged == merge_logs([theirs, ours], sources=["theirs", "ours"])
+    assert verify_log(merged, source="merged") == []
+    result = replay(split_lines(merged), source="merged")
+    assert result.state == {
+        "tasks": [{"status": "doing", "title": "design"}, {"status": "done", "title": "test"}],
+        "commits": 3,
+    }
+    assert result.conflicts == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,15 @@ def write(path: Path, value: object) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
+def generate(megabytes: float, folder: Path) -> None:
+    """Write base, ours, theirs and the expected merge into `folder`."""
+    base = agent_state(megabytes)
+    ours, theirs, expected = sides(base)
+    for name, value in (("base", base), ("ours", ours), ("theirs", theirs),
+                        ("expected", expected)):
+        write(folder / f"{name}.json", value)
+
+
 def main() -> None:
     """Print the ratios (statemerge / floor, statemerge / git merge-file, memory, start-up)."""
     DATA.mkdir(parents=True, exist_ok=True)
@@ -82,10 +92,10 @@ def main() -> None:
     for megabytes in (1, 10, 50):
         folder = DATA / f"merge-{megabytes}mb"
         folder.mkdir(exist_ok=True)
-        base = agent_state(megabytes)
-        ours, theirs, expected = sides(base)
-        for name, value in (("base", base), ("ours", ours), ("theirs", theirs)):
-            write(folder / f"{name}.json", value)
+        # Generated in another process: a child forked from a large parent would count the
+        # parent's pages in its peak memory.
+        subprocess.run([python, "-c", f"from bench.merge import generate; from pathlib import Path; "
+                        f"generate({megabytes}, Path({str(folder)!r}))"], check=True)
         files = [str(folder / f"{name}.json") for name in ("base", "ours", "theirs")]
         out = folder / "out.json"
         commands = {
@@ -95,8 +105,9 @@ def main() -> None:
         }
         repeat = 5 if megabytes < 50 else 3
         results = measure(commands, repeat, stdout={"git": folder / "git.json", "statemerge": out})
-        merged = json.loads(out.read_text())
-        status = "ok" if merged == expected else "WRONG RESULT"
+        expected = json.loads((folder / "expected.json").read_text())
+        status = "ok" if json.loads(out.read_text()) == expected else "WRONG RESULT"
+        del expected
         size = (folder / "ours.json").stat().st_size / 1e6
         sm, floor, git = (results[name][0] for name in ("statemerge", "floor", "git"))
         memory = results["statemerge"][1] / results["floor"][1]

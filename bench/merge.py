@@ -75,6 +75,64 @@ def write(path: Path, value: object) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
+def with_counter_nodes(document: Any, base: Any, replica: str) -> Any:
+    """The document with every agent counter as a g-counter node: base's count under replica
+    `seed`, this side's increments under its own replica (so both sides' bumps join)."""
+    copy_ = copy.deepcopy(document)
+    for name, agent in copy_["agents"].items():
+        for counter, value in agent["counters"].items():
+            start = base["agents"].get(name, {}).get("counters", {}).get(counter, value)
+            increments = {"seed": start}
+            if value != start:
+                increments[replica] = value - start
+            agent["counters"][counter] = {"$crdt": "g-counter", "inc": increments}
+    return copy_
+
+
+def generate_nodes(megabytes: float, folder: Path) -> None:
+    """Base, ours, theirs with about 1,000 counter nodes, and the plain files they stand for."""
+    base = agent_state(megabytes)
+    ours, theirs, expected = sides(base)
+    for name, value in (("base", base), ("ours", ours), ("theirs", theirs)):
+        write(folder / f"plain-{name}.json", value)
+    for name in base["agents"]:  # in the node files, where both sides appended, both also
+        if ours["agents"][name]["log"][-1] == "ours appended":  # bump one counter: a join
+            for side in (ours, theirs):
+                side["agents"][name]["counters"]["runs"] += 1
+            expected["agents"][name]["counters"]["runs"] += 2
+    write(folder / "nodes-expected.json", expected)
+    for name, value in (("base", with_counter_nodes(base, base, "seed")),
+                        ("ours", with_counter_nodes(ours, base, "ours")),
+                        ("theirs", with_counter_nodes(theirs, base, "theirs"))):
+        write(folder / f"nodes-{name}.json", value)
+
+
+def counter_nodes(python: str) -> None:
+    """Merge of a 10 MB state holding about 1,000 counter nodes vs the same merge without them.
+    In the node files both sides also bump some of the same counters, which the merge joins."""
+    folder = DATA / "merge-nodes"
+    folder.mkdir(exist_ok=True)
+    subprocess.run([python, "-c", f"from bench.merge import generate_nodes; from pathlib import "
+                    f"Path; generate_nodes(10, Path({str(folder)!r}))"], check=True)
+    commands = {
+        kind: [python, "-m", "statemerge", "merge",
+               *(str(folder / f"{kind}-{side}.json") for side in ("base", "ours", "theirs")), "-q"]
+        for kind in ("nodes", "plain")
+    }
+    outputs = {kind: folder / f"{kind}-out.json" for kind in commands}
+    results = measure(commands, 5, stdout=outputs)
+    from statemerge import crdt
+
+    merged = crdt.value_of(json.loads(outputs["nodes"].read_text()))
+    expected = json.loads((folder / "nodes-expected.json").read_text())
+    status = "ok" if merged == expected else "WRONG RESULT"
+    count = outputs["nodes"].read_text().count('"$crdt"')
+    ratio = results["nodes"][0] / results["plain"][0]
+    print(f"{count} counter nodes in a {(folder / 'nodes-ours.json').stat().st_size / 1e6:.1f} MB "
+          f"state: merge {results['nodes'][0]:.3f}s vs {results['plain'][0]:.3f}s without nodes "
+          f"= {ratio:.2f}x (goal <= 2x)  {status}")
+
+
 def generate(megabytes: float, folder: Path) -> None:
     """Write base, ours, theirs and the expected merge into `folder`."""
     base = agent_state(megabytes)
@@ -114,6 +172,7 @@ def main() -> None:
         print(f"{size:5.1f}MB  {sm:8.3f}s  {floor:6.3f}s  {git:8.3f}s      "
               f"{sm / floor:5.2f}x  {sm / git:5.2f}x  {memory:5.2f}x     {sm / size:.4f}  {status}",
               flush=True)
+    counter_nodes(python)
     small = DATA / "small"
     small.mkdir(exist_ok=True)
     for name, value in (("base", {"a": 1}), ("ours", {"a": 1, "b": 2}), ("theirs", {"a": 3})):

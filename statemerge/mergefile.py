@@ -87,10 +87,8 @@ def merge_texts(
         theirs_doc = base_doc
     else:
         theirs_doc = parse_document(theirs, names[2], fmt, cache=pieces)
-    for document in {id(doc): doc for doc in (base_doc, ours_doc, theirs_doc)}.values():
-        _validate_nodes(document)
     rules, rules_path = _rules(options)
-    result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules)
+    result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules, sources=names)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,
                            documents=(base_doc.value, ours_doc.value, theirs_doc.value),
                            rules_file=rules_path)
@@ -104,14 +102,6 @@ def merge_texts(
     else:
         outcome.output = _markers(ours_doc, result.value, options).encode()
     return outcome
-
-
-def _validate_nodes(document: Document) -> None:
-    """CRDT nodes are checked up front, so that a malformed one is bad input naming its file."""
-    if b"$crdt" in document.data:
-        from statemerge import crdt
-
-        crdt.validate(document.value, source=document.source)
 
 
 def _markers(ours_doc: Document, value: Any, options: MergeOptions) -> str:

@@ -42,17 +42,22 @@ def _is_node(value: Any) -> bool:
     return isinstance(value, dict) and "$crdt" in value
 
 
-def _join(ours: Any, theirs: Any, pointer: str) -> Any:
+def _join(ours: Any, theirs: Any, pointer: str, sources: tuple[str, str, str]) -> Any:
+    """Rule 4: the join of two nodes, each checked first so an error names its side's file."""
     from statemerge import crdt  # imported only when a document holds CRDT nodes
 
+    crdt.validate(ours, source=sources[1], pointer=pointer)
+    crdt.validate(theirs, source=sources[2], pointer=pointer)
     return crdt.join(ours, theirs, pointer=pointer)
 
 
 class Merger:
     """One merge's state: the rules, and the conflicts and resolutions found so far."""
 
-    def __init__(self, rules: RuleSet | None = None, *, crdt: bool = True) -> None:
+    def __init__(self, rules: RuleSet | None = None, *, crdt: bool = True,
+                 sources: tuple[str, str, str] = ("base", "ours", "theirs")) -> None:
         self.rules = rules or RuleSet()
+        self.sources = sources  # names for errors in CRDT nodes
         self.conflicts: list[Conflict] = []
         self.resolved: list[Resolution] = []
         self._lww = self.rules.has_lww
@@ -76,7 +81,7 @@ class Merger:
         if self._crdt:
             ours_node, theirs_node = _is_node(ours), _is_node(theirs)
             if ours_node and theirs_node:
-                return _join(ours, theirs, format_pointer(path))
+                return _join(ours, theirs, format_pointer(path), self.sources)
             if (ours_node or theirs_node) and ours is not ABSENT and theirs is not ABSENT:
                 return self.conflict(path, "crdt/plain", base, ours, theirs)
         if isinstance(ours, dict) and isinstance(theirs, dict):
@@ -175,8 +180,10 @@ def _union_keys(ours: dict[str, Any], theirs: dict[str, Any], base: dict[str, An
     return keys
 
 
-def merge(base: Any, ours: Any, theirs: Any, rules: RuleSet | None = None) -> MergeResult:
-    """Three-way merge of plain JSON values. `base` may be ABSENT (both sides added)."""
-    merger = Merger(rules)
+def merge(base: Any, ours: Any, theirs: Any, rules: RuleSet | None = None, *,
+          sources: tuple[str, str, str] = ("base", "ours", "theirs")) -> MergeResult:
+    """Three-way merge of plain JSON values. `base` may be ABSENT (both sides added).
+    `sources` name the sides in errors (a malformed CRDT node)."""
+    merger = Merger(rules, sources=sources)
     value = merger.node(base, ours, theirs, ())
     return MergeResult(value, merger.conflicts, merger.resolved)

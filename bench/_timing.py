@@ -1,30 +1,42 @@
-"""Timing whole processes: median wall time and peak memory (max RSS) of each, in one run."""
+"""Timing whole processes: median wall time and peak memory (max RSS) of each, in one run.
+
+Each command runs under a small launcher process that forks it and reads its rusage: a process
+forked straight from a large benchmark process would count that parent's pages in its peak RSS.
+"""
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
-import time
+import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
 
+LAUNCHER = """
+import os, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(command[0], command)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+with open(report, "w") as handle:
+    handle.write(f"{elapsed} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
 
 def run_once(command: Sequence[str], stdout: Path | None = None) -> tuple[float, int, int]:
     """Wall seconds, peak RSS in KiB, and exit status of one process."""
-    sink = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
-    try:
-        start = time.perf_counter()
-        process = subprocess.Popen(list(command), stdout=sink, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-    finally:
-        if stdout:
-            sink.close()  # type: ignore[union-attr]
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, process.returncode
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        with open(stdout, "wb") if stdout else open("/dev/null", "wb") as sink:
+            subprocess.run([sys.executable, "-c", LAUNCHER, report.name, *command],
+                           stdout=sink, stderr=subprocess.DEVNULL, check=False)
+        elapsed, rss, status = report.read().split()
+    return float(elapsed), int(rss), int(status)
 
 
 def measure(commands: Mapping[str, Sequence[str]], repeat: int,

@@ -28,9 +28,9 @@ class Fmt(StrEnum):
 
 
 def merge(
-    base: Annotated[Path, typer.Argument(help="The common ancestor (empty: both sides added).")],
-    ours: Annotated[Path, typer.Argument(help="Our version; its layout is kept.")],
-    theirs: Annotated[Path, typer.Argument(help="Their version.")],
+    base: Annotated[Path, typer.Argument(metavar="BASE", help="The common ancestor (empty: both sides added).")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help="Our version; its layout is kept.")],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Their version.")],
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Write here (atomically), not stdout.")] = None,
     fmt: Annotated[Fmt | None, typer.Option("--format",

@@ -32,13 +32,27 @@ def apply_ops_in_place(document: Any, ops: Sequence[Op]) -> Any:
 
     All or nothing: when an op fails, the ops before it are undone and PatchError is raised.
     """
-    if len(ops) == 1 and set_member(document, ops[0]):
-        return document
-    # One op that fails, fails before it changes anything; only a move (take, then put) or
-    # several ops need an undo journal.
-    editor = _Editor(document, None, [] if len(ops) != 1 or ops[0].get("op") == "move" else None)
+    # The usual ops take the fast path (`set_member`), journaled; the first one it does not
+    # take, and all after it, go through the editor, which undoes them all when one fails.
+    journal: list[tuple[Any, ...]] | None = [] if len(ops) != 1 else None
+    done = 0
     try:
         for op in ops:
+            if not set_member(document, op, journal):
+                break
+            done += 1
+        else:
+            return document
+    except PatchError:  # a malformed pointer: the editor's message for several ops
+        if journal is None:
+            raise
+    # One op that fails, fails before it changes anything; only a move (take, then put) or
+    # several ops need an undo journal.
+    if journal is None and ops[0].get("op") == "move":
+        journal = []
+    editor = _Editor(document, None, journal)
+    try:
+        for op in ops[done:]:
             editor.apply(op)
     except PatchError:
         editor.undo()
@@ -98,46 +112,109 @@ def json_equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def set_member(document: Any, op: Any) -> bool:
-    """The replay hot path: one add, replace, remove or inc of an object member, reached
-    through objects and existing array elements, applied in place. Says True when it applied
-    the op; False (having changed nothing) for anything else, which then takes the general
-    path (`apply_ops_in_place`) and its messages."""
+def set_member(document: Any, op: Any, journal: list[tuple[Any, ...]] | None = None) -> bool:
+    """The replay hot path: one add, replace, remove or inc below the root, reached through
+    objects and existing array elements, applied in place (and journaled, when a journal is
+    given, as the editor journals). Says True when it applied the op; False (having changed
+    nothing) for anything else, which then takes the general path and its messages."""
     if type(op) is not dict:
         return False
     name, path = op.get("op"), op.get("path")
-    if type(path) is not str or not path or name not in _MEMBER_OPS:
+    if type(path) is not str or name not in _MEMBER_OPS:
         return False
-    tokens = split_pointer(path)
+    steps = _steps(path)
+    if steps is None:
+        return False
+    parents, key, index = steps
     node = document
-    for token in tokens[:-1]:
+    for token, position in parents:
         if type(node) is dict:
             node = node.get(token, _MISSING)
-        elif type(node) is list and is_index_token(token) and int(token) < len(node):
-            node = node[int(token)]
+        elif type(node) is list and 0 <= position < len(node):
+            node = node[position]
         else:
             return False
-    if type(node) is not dict:
-        return False
-    key = tokens[-1]
-    if name == "remove":
-        if key not in node:
-            return False
-        del node[key]
-        return True
     value = op.get("value", _MISSING)
-    kind = type(value)
-    if name == "inc":
-        old = node.get(key, 0)
-        finite = kind is int or (kind is float and value - value == 0.0)
-        if not finite or type(old) not in _NUMBERS:
+    if name == "inc":  # a finite number, and no boolean
+        kind = type(value)
+        if not (kind is int or (kind is float and value - value == 0.0)):
             return False
-        node[key] = old + value
+    elif type(value) in _CONTAINERS:
+        value = _clone(value)  # replay goes on editing it in place
+    if type(node) is dict:
+        old = node.get(key, _MISSING)
+        if name == "add":
+            if value is _MISSING:
+                return False
+            node[key] = value
+        elif old is _MISSING and name != "inc":
+            return False
+        elif name == "remove":
+            del node[key]
+        elif name == "replace":
+            if value is _MISSING:
+                return False
+            node[key] = value
+        elif old is _MISSING:
+            node[key] = value
+        elif type(old) is int or type(old) is float:
+            node[key] = old + value
+        else:
+            return False
+        if journal is not None:
+            journal.append(("dict", node, key, old))
         return True
-    if value is _MISSING or (name == "replace" and key not in node):
+    if type(node) is not list:
         return False
-    node[key] = _clone(value) if kind is dict or kind is list else value
+    length = len(node)
+    if name == "add":
+        if key == "-":
+            index = length
+        if value is _MISSING or not 0 <= index <= length:
+            return False
+        node.insert(index, value)
+        if journal is not None:
+            journal.append(("inserted", node, index))
+        return True
+    if not 0 <= index < length:
+        return False
+    old = node[index]
+    if name == "remove":
+        del node[index]
+        if journal is not None:
+            journal.append(("removed", node, index, old))
+        return True
+    if name == "replace":
+        if value is _MISSING:
+            return False
+        node[index] = value
+    elif type(old) is int or type(old) is float:
+        node[index] = old + value
+    else:
+        return False
+    if journal is not None:
+        journal.append(("list", node, index, old))
     return True
+
+
+@lru_cache(maxsize=8192)
+def _steps(path: str) -> tuple[tuple[tuple[str, int], ...], str, int] | None:
+    """A pointer as `set_member` walks it: each parent token with its array index, then the
+    last token and its index (-1: not an index); None for the root. PatchError when malformed."""
+    tokens = split_pointer(path)
+    if not tokens:
+        return None
+    indexes = tuple(map(_index_of, tokens))
+    return tuple(zip(tokens[:-1], indexes, strict=False)), tokens[-1], indexes[-1]
+
+
+def _index_of(token: str) -> int:
+    if is_index_token(token):
+        try:
+            return int(token)
+        except ValueError:  # a digit int() does not read: the general path says so
+            pass
+    return -1
 
 
 _MEMBER_OPS = frozenset(("add", "replace", "remove", "inc"))

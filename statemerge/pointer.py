@@ -47,7 +47,7 @@ def array_index(token: str, length: int, *, allow_end: bool, pointer: str) -> in
     """Read an array index token (`-` means the end when `allow_end`)."""
     if token == "-" and allow_end:
         return length
-    if not token.isdigit() or (token != "0" and token.startswith("0")):
+    if not (token.isascii() and token.isdigit()) or (token != "0" and token.startswith("0")):
         raise PatchError(f"{token!r} in {pointer!r} is not an array index.")
     index = int(token)
     limit = length if allow_end else length - 1

@@ -28,7 +28,8 @@ class Fmt(StrEnum):
 
 
 def merge(
-    base: Annotated[Path, typer.Argument(metavar="BASE", help="The common ancestor (empty: both sides added).")],
+    base: Annotated[Path, typer.Argument(
+        metavar="BASE", help="The common ancestor (empty: both sides added).")],
     ours: Annotated[Path, typer.Argument(metavar="OURS", help="Our version; its layout is kept.")],
     theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Their version.")],
     output: Annotated[Path | None, typer.Option("-o", "--output",

@@ -167,7 +167,9 @@ def is_number(value: Any) -> bool:
 
 
 def is_index_token(token: str) -> bool:
-    return token.isdigit() and (token == "0" or not token.startswith("0"))
+    """An array index in a pointer: ASCII digits, no leading zero (`str.isdigit` alone would
+    take digits such as "²", which `int` refuses)."""
+    return token.isascii() and token.isdigit() and (token == "0" or not token.startswith("0"))
 
 
 def kind_of(value: Any) -> str:

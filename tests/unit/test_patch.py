@@ -222,3 +222,8 @@ def test_copying_and_in_place_application_agree_and_are_all_or_nothing(
         assert working == before
     else:
         assert result == expected
+
+
+def test_a_unicode_digit_is_not_an_array_index() -> None:
+    with pytest.raises(PatchError):
+        apply_ops({"l": [1, 2]}, [{"op": "replace", "path": "/l/\u00b2", "value": 0}])

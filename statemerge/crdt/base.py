@@ -8,15 +8,14 @@ equal states are equal bytes and a join's output does not depend on the order of
 
 from __future__ import annotations
 
-import gc
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from statemerge.crdt.fields import Where, check_fields, json_argument, read_object, type_name
 from statemerge.errors import UsageError
+from statemerge.heap import paused_gc
 
 TAG_FIELD = "$crdt"
 
@@ -133,19 +132,6 @@ def join(a: Any, b: Any, *, pointer: str = "", source: str = "") -> Any:
     """The join of two nodes of one type, canonical whatever the order of `a` and `b`."""
     where = Where(source or "<node>", pointer)
     return join_all([a, b], [where, where])
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Run without the cyclic garbage collector, which would otherwise walk every live state
-    again and again while a large join allocates (decoded states hold no reference cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def join_all(nodes: Sequence[Any], wheres: Sequence[Where]) -> dict[str, Any]:

@@ -15,12 +15,10 @@ Events stay plain dicts on the hot paths (replay, merge, verify parse millions o
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -225,23 +223,6 @@ def checkpoint_of(value: Any) -> Checkpoint | str | None:
     if type(body["snapshot"]) is not str or not _DIGEST.match(body["snapshot"]):
         return "the checkpoint's snapshot must be 'sha256:' and 64 hex digits."
     return Checkpoint(dict(body["frontier"]), body["hlc"], body["snapshot"])
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a whole log is held in memory.
-
-    Merge and verify create no reference cycles, but each full collection would walk every
-    line and event they hold, which made their time grow faster than the log; reference
-    counting still frees everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def split_lines(data: bytes) -> list[tuple[int, bytes]]:

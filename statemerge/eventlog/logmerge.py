@@ -29,11 +29,11 @@ from statemerge.eventlog.events import (
     canonical_json,
     checkpoint_of,
     event_id,
-    gc_paused,
     hlc_order,
     iter_lines,
     parse_line,
 )
+from statemerge.heap import paused_gc
 
 # One event as merge sorts it: ((hlc order, agent, seq, id), canonical line, clock items).
 Key = tuple[str, str, int, str]
@@ -47,7 +47,7 @@ def merge_logs(inputs: Sequence[bytes], *, sources: Sequence[str]) -> bytes:
     """
     if len(inputs) != len(sources):
         raise ValueError("merge_logs needs one source name per input.")
-    with gc_paused():
+    with paused_gc():
         return _merge(inputs, sources)
 
 

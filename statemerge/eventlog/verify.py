@@ -17,11 +17,11 @@ from statemerge.eventlog.events import (
     checkpoint_of,
     digest,
     event_problem,
-    gc_paused,
     hlc_key,
     iter_lines,
     parse_line,
 )
+from statemerge.heap import paused_gc
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def verify_log(data: bytes, *, source: str) -> list[Problem]:
     line numbers; `source` (the log's name) is for the caller's messages."""
     verifier = Verifier()
     last = 0
-    with gc_paused():
+    with paused_gc():
         for number, raw in iter_lines(data):
             verifier.feed(number, raw)
             last = number

@@ -46,6 +46,4 @@ def merge(base: Any, ours: Any, theirs: Any, rules: Any = None) -> MergeResult:
 
 def resolve(result: MergeResult, side: str) -> Any:
     """The merged value as plain data, every conflict left taken by `side` (ours/theirs/base)."""
-    from statemerge.merging.conflicts import take_side
-
-    return take_side(result.value, side)
+    return result.taken(side)

@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from statemerge.documents.formats import detect_format
 from statemerge.documents.layout import Document, parse_document
-from statemerge.merging.conflicts import Conflict, Resolution, as_objects, take_side
+from statemerge.merging.conflicts import Conflict, Resolution
 from statemerge.merging.markers import with_markers
 from statemerge.merging.rules import RuleSet, find_rules_file, load_rules
-from statemerge.merging.threeway import merge
+from statemerge.merging.threeway import MergeResult, merge
 from statemerge.merging.values import ABSENT
 
 ConflictStyle = Literal["markers", "object", "ours", "theirs"]
@@ -96,18 +96,18 @@ def merge_texts(
         outcome.output = ours_doc.render_bytes(result.value)
     elif options.conflict in ("ours", "theirs"):
         outcome.resolved_by = options.conflict
-        outcome.output = ours_doc.render_bytes(take_side(result.value, options.conflict))
+        outcome.output = ours_doc.render_bytes(result.taken(options.conflict))
     elif options.conflict == "object":
-        outcome.output = ours_doc.render_bytes(as_objects(result.value))
+        outcome.output = ours_doc.render_bytes(result.with_conflict_objects())
     else:
-        outcome.output = _markers(ours_doc, result.value, options).encode()
+        outcome.output = _markers(ours_doc, result, options).encode()
     return outcome
 
 
-def _markers(ours_doc: Document, value: Any, options: MergeOptions) -> str:
-    ours_text = ours_doc.render(take_side(value, "ours"))
-    theirs_text = ours_doc.render(take_side(value, "theirs"))
-    base_text = ours_doc.render(take_side(value, "base")) if options.diff3 else None
+def _markers(ours_doc: Document, result: MergeResult, options: MergeOptions) -> str:
+    ours_text = ours_doc.render(result.taken("ours"))
+    theirs_text = ours_doc.render(result.taken("theirs"))
+    base_text = ours_doc.render(result.taken("base")) if options.diff3 else None
     return with_markers(ours_text, theirs_text, base=base_text, labels=options.labels,
                         marker_size=options.marker_size)
 

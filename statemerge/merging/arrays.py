@@ -87,7 +87,7 @@ def merge_keyed(merger: Merger, key_field: str, base: list[Any], ours: list[Any]
                                 by_theirs.get(key, ABSENT), (*path, str(len(merged))))
         if value is not ABSENT:
             merged.append(value)
-    return ours if _is_same_list(merged, ours) else merged
+    return ours if _is_same_list(merged, ours) else merger.built(merged, merged)
 
 
 _BOTH_CHANGED = object()
@@ -173,7 +173,7 @@ def merge_sequence(merger: Merger, base: list[Any], ours: list[Any], theirs: lis
         else:
             merged.append(base[position])
             position += 1
-    return ours if _is_same_list(merged, ours) else merged
+    return ours if _is_same_list(merged, ours) else merger.built(merged, merged)
 
 
 def _place_inserts(merger: Merger, merged: list[Any], ours: list[Any] | None,

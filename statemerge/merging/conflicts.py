@@ -67,31 +67,31 @@ class SequenceSlot:
     runs: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def take_side(value: Any, side: str) -> Any:
-    """The merged value with every slot replaced by one side (`ours`, `theirs` or `base`)."""
+def take_side(value: Any, side: str, holders: set[int]) -> Any:
+    """The merged value with every slot replaced by one side (`ours`, `theirs` or `base`).
+
+    `holders` are the ids of the containers that hold slots (MergeResult.holders): only those
+    are rebuilt, everything else is returned as it is.
+    """
     if isinstance(value, ConflictSlot):
-        return take_side(value.conflict.side(side), side)
+        return value.conflict.side(side)  # a side's value is input data: it holds no slot
+    if id(value) not in holders:
+        return value
     if isinstance(value, dict):
-        if not any(_has_slot(child) for child in value.values()):
-            return value
-        taken = {key: take_side(child, side) for key, child in value.items()}
+        taken = {key: take_side(child, side, holders) for key, child in value.items()}
         return {key: child for key, child in taken.items() if child is not ABSENT}
-    if isinstance(value, list):
-        if not any(_has_slot(child) for child in value):
-            return value
-        items: list[Any] = []
-        for element in value:
-            if isinstance(element, SequenceSlot):
-                items.extend(element.runs[side])
-            else:
-                taken_element = take_side(element, side)
-                if taken_element is not ABSENT:
-                    items.append(taken_element)
-        return items
-    return value
+    items: list[Any] = []
+    for element in value:
+        if isinstance(element, SequenceSlot):
+            items.extend(element.runs[side])
+        else:
+            taken_element = take_side(element, side, holders)
+            if taken_element is not ABSENT:
+                items.append(taken_element)
+    return items
 
 
-def as_objects(value: Any) -> Any:
+def as_objects(value: Any, holders: set[int]) -> Any:
     """The merged value with each slot written as `{"$conflict": {base, ours, theirs}}`."""
     if isinstance(value, ConflictSlot | SequenceSlot):
         conflict = value.conflict
@@ -99,22 +99,8 @@ def as_objects(value: Any) -> Any:
             name: conflict.side(name) for name in SIDES
         }
         return {"$conflict": {k: v for k, v in sides.items() if v is not ABSENT}}
+    if id(value) not in holders:
+        return value
     if isinstance(value, dict):
-        if not any(_has_slot(child) for child in value.values()):
-            return value
-        return {key: as_objects(child) for key, child in value.items()}
-    if isinstance(value, list):
-        if not any(_has_slot(child) for child in value):
-            return value
-        return [as_objects(element) for element in value]
-    return value
-
-
-def _has_slot(value: Any) -> bool:
-    if isinstance(value, ConflictSlot | SequenceSlot):
-        return True
-    if isinstance(value, dict):
-        return any(_has_slot(child) for child in value.values())
-    if isinstance(value, list):
-        return any(_has_slot(child) for child in value)
-    return False
+        return {key: as_objects(child, holders) for key, child in value.items()}
+    return [as_objects(element, holders) for element in value]

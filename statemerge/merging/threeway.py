@@ -15,7 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from statemerge.merging.conflicts import Conflict, ConflictSlot, Resolution, SequenceSlot
+from statemerge.merging.conflicts import (
+    Conflict,
+    ConflictSlot,
+    Resolution,
+    SequenceSlot,
+    as_objects,
+    take_side,
+)
 from statemerge.merging.ordering import merged_order
 from statemerge.merging.rules import RuleSet, Tokens
 from statemerge.merging.strategies import CannotApply, later_side, resolve
@@ -30,11 +37,20 @@ class MergeResult:
     value: Any
     conflicts: list[Conflict] = field(default_factory=list)
     resolved: list[Resolution] = field(default_factory=list)
+    holders: set[int] = field(default_factory=set)  # ids of the containers that hold slots
 
     @property
     def clean(self) -> bool:
         """No conflict left."""
         return not self.conflicts
+
+    def taken(self, side: str) -> Any:
+        """Plain data: every conflict left taken by one side (`ours`, `theirs` or `base`)."""
+        return take_side(self.value, side, self.holders)
+
+    def with_conflict_objects(self) -> Any:
+        """Plain data: every conflict left written as `{"$conflict": {...}}` in place."""
+        return as_objects(self.value, self.holders)
 
 
 def _is_node(value: Any) -> bool:
@@ -58,6 +74,7 @@ class Merger:
                  sources: tuple[str, str, str] = ("base", "ours", "theirs")) -> None:
         self.rules = rules or RuleSet()
         self.sources = sources  # names for errors in CRDT nodes
+        self.holders: set[int] = set()  # ids of built containers that hold slots, at any depth
         self.conflicts: list[Conflict] = []
         self.resolved: list[Resolution] = []
         self._lww = self.rules.has_lww
@@ -117,7 +134,16 @@ class Merger:
             merged_value is ours.get(key, ABSENT) for key, merged_value in merged.items()
         ) and list(merged) == list(ours):
             return ours
-        return merged
+        return self.built(merged, merged.values())
+
+    def built(self, container: Any, children: Any) -> Any:
+        """Note a container the merge built if a slot is in it (directly or deeper), so that the
+        output step visits only those containers."""
+        holders = self.holders
+        if any(isinstance(child, ConflictSlot | SequenceSlot) or id(child) in holders
+               for child in children):
+            holders.add(id(container))
+        return container
 
     # -- conflicts and rules -------------------------------------------------------------------
 
@@ -186,4 +212,4 @@ def merge(base: Any, ours: Any, theirs: Any, rules: RuleSet | None = None, *,
     `sources` name the sides in errors (a malformed CRDT node)."""
     merger = Merger(rules, sources=sources)
     value = merger.node(base, ours, theirs, ())
-    return MergeResult(value, merger.conflicts, merger.resolved)
+    return MergeResult(value, merger.conflicts, merger.resolved, merger.holders)

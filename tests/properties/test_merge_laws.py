@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from statemerge.mergefile import MergeOptions, merge_texts
 from statemerge.merging import ABSENT, merge
-from statemerge.merging.conflicts import take_side
 from statemerge.merging.values import same
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["a", "b", "c"]))
@@ -100,7 +99,7 @@ def _under_conflict(path: tuple[str, ...], conflicts: list[str]) -> bool:
 def test_nothing_is_lost_silently(base: Any, ours: Any, theirs: Any) -> None:
     result = merge(base, ours, theirs)
     conflicts = [c.path for c in result.conflicts]
-    merged_ours = take_side(result.value, "ours")
+    merged_ours = result.taken("ours")
     for side, other in ((ours, theirs), (theirs, ours)):
         for path, leaf in _leaves(side).items():
             if same(leaf, _at(base, path)):

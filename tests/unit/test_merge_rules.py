@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from statemerge.merging import merge
-from statemerge.merging.conflicts import take_side
 from statemerge.merging.values import ABSENT
 
 
@@ -184,5 +183,5 @@ def test_records_edited_in_place_merge_field_by_field() -> None:
 
 def test_sequence_conflict_sides_keep_the_clean_edits_elsewhere() -> None:
     result = merge([0, 1, 2, 9], [0, 1, "o", 9, 10], [-1, 0, 1, "t", 9])
-    assert take_side(result.value, "ours") == [-1, 0, 1, "o", 9, 10]
-    assert take_side(result.value, "theirs") == [-1, 0, 1, "t", 9, 10]
+    assert result.taken("ours") == [-1, 0, 1, "o", 9, 10]
+    assert result.taken("theirs") == [-1, 0, 1, "t", 9, 10]

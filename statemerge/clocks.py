@@ -9,7 +9,7 @@ is 0). A hybrid logical clock timestamp (Kulkarni et al., 2014) is `Hlc(wall, co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -108,8 +108,3 @@ def hlc_receive(last: Hlc | None, remote: Hlc, wall: int) -> Hlc:
     if top == remote.wall:
         return Hlc(top, remote.counter + 1)
     return Hlc(top, 0)
-
-
-def hlc_max(stamps: Iterable[Hlc]) -> Hlc | None:
-    """The latest of some timestamps, or None for none."""
-    return max(stamps, default=None)

@@ -111,12 +111,7 @@ def render_bytes(value: Any, layout: JsonLayout) -> bytes:
 
 def parse_json(data: bytes, source: str) -> Any:
     """Parse a JSON document into plain data; errors name the file, line and column."""
-    return parse_json_text(data, decode(data, source), source)
-
-
-def parse_json_text(data: bytes, text: str, source: str) -> Any:
-    """Parse JSON given both its bytes and its decoded text (see the module docstring)."""
-    return parse_json_layout(data, text, source)[0]
+    return parse_json_layout(data, decode(data, source), source)[0]
 
 
 def parse_json_layout(data: bytes, text: str, source: str) -> tuple[Any, JsonLayout, bool]:

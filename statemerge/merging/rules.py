@@ -19,7 +19,6 @@ its ancestors wins; for an array, the first rule with a list mode whose pattern 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -203,9 +202,3 @@ def load_rules(rules_path: Path, *, merged_path: str | None) -> RuleSet:
         except ValueError:
             relative = Path(merged_path).as_posix()
     return parse_rules(document, source=source, file_path=relative)
-
-
-def describe(rules: Sequence[Rule]) -> list[str]:
-    """One line per rule, for reports."""
-    return [f"{rule.path or '/'}: {rule.strategy or ''}{' list=' + rule.list_mode if rule.list_mode else ''}"
-            for rule in rules]

@@ -66,8 +66,3 @@ def identity(value: Any) -> Any:
     if isinstance(value, dict | list):
         return ("c", canonical(value))
     return (type(value).__name__, value)
-
-
-def is_object(value: Any) -> bool:
-    """Whether a value is a JSON object."""
-    return isinstance(value, dict)

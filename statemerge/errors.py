@@ -5,6 +5,7 @@
     │   ├── ParseError                unparsable content, with line and column
     │   ├── DuplicateKeyError         one object holds the same key twice
     │   └── NodeError                 a malformed CRDT node or event, with its JSON Pointer
+    ├── OutputError                   a file that cannot be written (missing folder, full disk)
     ├── RulesError                    an invalid rules file (names the rule)
     ├── UsageError                    arguments that do not fit together
     ├── PatchError                    a JSON Patch / inc operation that cannot apply
@@ -72,6 +73,13 @@ class NodeError(InputError):
         self.source = source
         self.pointer = pointer
         self.reason = reason
+
+
+class OutputError(StatemergeError):
+    """A file that cannot be written: its folder is missing or read-only, the disk is full.
+
+    The old file, if any, is left as it was.
+    """
 
 
 class RulesError(StatemergeError):

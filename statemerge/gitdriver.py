@@ -3,9 +3,10 @@
 git starts the driver once per conflicted file, so this module imports nothing heavy at module
 level: a small clean merge must cost little more than starting Python. The driver is never worse
 than git: whatever it cannot merge structurally (a side that does not parse, holds conflict markers
-or is not UTF-8, `STATEMERGE=0`, an internal error) it hands to `git merge-file` with the same
-labels and marker size, saying why in one stderr line. It never exits with a code above 128,
-which git reads as a failure of the merge rather than a conflict.
+or is not UTF-8, `STATEMERGE=0`, an internal error, a merge that takes longer than its time limit)
+it hands to `git merge-file` with the same labels and marker size, saying why in one stderr line.
+It never exits with a code above 128, which git reads as a failure of the merge rather than a
+conflict.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from statemerge.errors import InputError, RulesError, UsageError
 
 DRIVER = "statemerge"
 DEFAULT_PATTERNS = ("*.json", "*.yaml", "*.yml")
-DRIVER_USAGE = "merge-driver %O %A %B %L %P [%S %X %Y]"
+DRIVER_USAGE = "merge-driver [--timeout=SECONDS] %O %A %B %L %P [%S %X %Y]"
+TIMEOUT_ENV = "STATEMERGE_DRIVER_TIMEOUT"
+DEFAULT_TIMEOUT = 180.0  # seconds; past it the file is merged by git merge-file
 DRIVER_HELP = (
     "The merge driver git runs (`statemerge git install` configures it): merges the state file\n"
     "structurally and writes the result over %A. Exit 0 clean, 1 conflicts left."
@@ -60,10 +64,18 @@ class DriverArgs:
     marker_size: int
     path: str  # the file's path in the repository
     labels: tuple[str, str, str]  # ours, base, theirs (as git and MergeOptions order them)
+    timeout: float | None = None  # `--timeout=SECONDS` on the driver line
 
 
 def parse_driver_args(args: list[str]) -> DriverArgs:
     """Read git's arguments; git < 2.44 passes `%S %X %Y` literally, and those are ignored."""
+    timeout: float | None = None
+    if args[:1] and args[0].startswith("--timeout"):
+        option, equals, value = args[0].partition("=")
+        if option != "--timeout" or not equals:
+            raise UsageError(f"Unknown driver option {args[0]!r}: {DRIVER_USAGE}")
+        timeout = _seconds(value, "--timeout")
+        args = args[1:]
     if len(args) not in (5, 6, 7, 8):
         raise UsageError(f"The driver takes 5 to 8 arguments, not {len(args)}: {DRIVER_USAGE}")
     base, ours, theirs, size, path = args[:5]
@@ -75,7 +87,18 @@ def parse_driver_args(args: list[str]) -> DriverArgs:
         "" if label in ("%S", "%X", "%Y") else label for label in given
     )
     labels = (ours_label or "ours", base_label or "base", theirs_label or "theirs")
-    return DriverArgs(base, ours, theirs, marker_size, path, labels)
+    return DriverArgs(base, ours, theirs, marker_size, path, labels, timeout)
+
+
+def _seconds(text: str, name: str) -> float:
+    """A time limit in seconds (0: none), or a usage error naming where it came from."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise UsageError(f"{name} must be a number of seconds (0: no limit), not {text!r}.")
+    return seconds
 
 
 def driver_main(args: list[str]) -> int:
@@ -85,28 +108,80 @@ def driver_main(args: list[str]) -> int:
         return 0
     try:
         parsed = parse_driver_args(args)
+        limit = time_limit(parsed.timeout, os.environ)
     except UsageError as error:
         _say(error.message)
         return 2
     try:
-        return merge_file(parsed, os.environ)
+        return merge_file(parsed, os.environ, limit)
     except Exception as error:  # the last line of defence: git must still get a merge
-        if os.environ.get("STATEMERGE_DEBUG"):
-            import traceback
-
-            traceback.print_exc()
-        detail = f"{type(error).__name__}: {error}"
-        return line_merge(parsed, f"{parsed.path}: internal error ({detail}); please report it.")
+        return line_merge(parsed, _internal(parsed, error))
 
 
-def merge_file(args: DriverArgs, environ: os._Environ[str] | dict[str, str]) -> int:
-    """Merge one file structurally, writing over `args.ours`, or fall back to a line merge."""
+def time_limit(option: float | None, environ: Mapping[str, str]) -> float:
+    """Seconds the structural merge may take: $STATEMERGE_DRIVER_TIMEOUT, else the driver line's
+    `--timeout`, else DEFAULT_TIMEOUT; 0 means no limit."""
+    text = environ.get(TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT if option is None else option
+    return _seconds(text, f"${TIMEOUT_ENV}")
+
+
+def merge_file(args: DriverArgs, environ: Mapping[str, str], limit: float = 0) -> int:
+    """Merge one file structurally, writing over `args.ours`, or fall back to a line merge.
+
+    With a `limit` (seconds), the structural merge runs in a child process: past the limit the
+    child and everything it started are killed and git merge-file merges the file instead.
+    """
     if environ.get("STATEMERGE", "").strip().lower() in _OFF:
         return line_merge(args, "STATEMERGE=0 turns structural merging off.")
-    sides = [_read(name) for name in (args.base, args.ours, args.theirs)]
+    if limit > 0 and hasattr(os, "fork"):
+        from statemerge.drivertimer import run_with_time_limit
+
+        result = run_with_time_limit(lambda: structural_merge(args), limit, args.path)
+    else:
+        result = structural_merge(args)
+    if isinstance(result, str):
+        return line_merge(args, result)
+    from statemerge.documents.atomic import write_atomic
+
+    write_atomic(args.ours, result.output)  # replaced whole: a crash never leaves half a file
+    for line in result.messages:
+        _say(line)
+    return result.exit_code
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A structural merge's result: the bytes for %A, the exit code, lines for stderr."""
+
+    output: bytes
+    exit_code: int
+    messages: tuple[str, ...] = ()
+
+
+def structural_merge(args: DriverArgs) -> Merged | str:
+    """The merged file, or the reason (one sentence) it must be merged line by line instead.
+
+    Reads the three sides and the rules; writes nothing. Never raises for bad input; any other
+    exception becomes a reason too (an internal error).
+    """
+    try:
+        return _structural_merge(args)
+    except Exception as error:
+        return _internal(args, error)
+
+
+def _structural_merge(args: DriverArgs) -> Merged | str:
+    from statemerge.documents.formats import read_bytes
+
+    try:
+        sides = [read_bytes(name) for name in (args.base, args.ours, args.theirs)]
+    except InputError as error:
+        return f"{args.path}: {error.message}"
     reason = unmergeable_reason(args.path, sides, args.marker_size)
     if reason is not None:
-        return line_merge(args, reason)
+        return reason
     if args.path.endswith(".jsonl"):
         return _union_logs(args, sides)
     from statemerge.mergefile import MergeOptions, merge_texts
@@ -119,13 +194,32 @@ def merge_file(args: DriverArgs, environ: os._Environ[str] | dict[str, str]) -> 
         if not outcome.clean and _wants_diff3():
             outcome = merge_texts(*sides, names=names, options=replace(options, diff3=True))
     except (InputError, RulesError) as error:
-        return line_merge(args, error.message)
-    _write_result(args.ours, outcome.output)
+        return error.message
+    messages: list[str] = []
+    if outcome.resolved and outcome.rules_file:
+        messages.append(rules_line(args.path, outcome.rules_file, len(outcome.resolved)))
     if outcome.conflicts:
         paths = [conflict.path or "(root)" for conflict in outcome.conflicts]
         shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
-        _say(f"{args.path}: {len(paths)} conflict(s) left at {shown}.")
-    return outcome.exit_code
+        messages.append(f"{args.path}: {len(paths)} conflict(s) left at {shown}.")
+    return Merged(outcome.output, outcome.exit_code, tuple(messages))
+
+
+def rules_line(path: str, rules_file: str, resolved: int) -> str:
+    """The line saying a rules file decided conflicts silently otherwise kept."""
+    return f"{path}: {resolved} conflict(s) resolved by the rules in {rules_file}."
+
+
+def _internal(args: DriverArgs, error: BaseException) -> str:
+    """An unexpected error as a fall-back reason (traceback only with STATEMERGE_DEBUG=1)."""
+    from statemerge.cli.failures import debugging
+
+    if debugging():
+        import traceback
+
+        traceback.print_exception(error)
+    detail = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+    return f"{args.path}: internal error ({detail}); please report it."
 
 
 def unmergeable_reason(path: str, sides: list[bytes], marker_size: int = 7) -> str | None:
@@ -143,20 +237,19 @@ def unmergeable_reason(path: str, sides: list[bytes], marker_size: int = 7) -> s
     return None
 
 
-def _union_logs(args: DriverArgs, sides: list[bytes]) -> int:
+def _union_logs(args: DriverArgs, sides: list[bytes]) -> Merged | str:
     """Event logs (`*.jsonl`) merge by union, once the event log module can do it."""
     import statemerge.eventlog
 
     merge_logs = getattr(statemerge.eventlog, "merge_logs", None)
     if merge_logs is None:
-        return line_merge(args, f"{args.path}: event log merging is not available yet.")
+        return f"{args.path}: event log merging is not available yet."
     names = [f"{args.path} ({side})" for side in SIDE_NAMES[1:]]
     try:
         merged: bytes = merge_logs(sides[1:], sources=names)
     except InputError as error:
-        return line_merge(args, error.message)
-    _write_result(args.ours, merged)
-    return 0
+        return error.message
+    return Merged(merged, 0)
 
 
 def line_merge(args: DriverArgs, reason: str) -> int:
@@ -184,19 +277,6 @@ def _wants_diff3() -> bool:
     """Whether the repository asks for diff3 conflicts (asked only when conflicts are left)."""
     style = git_output(["config", "--get", "merge.conflictStyle"])
     return style in ("diff3", "zdiff3")
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def _write_result(path: str, data: bytes) -> None:
-    """Replace git's temporary file whole (rename), so a crash never leaves half a file."""
-    temp = f"{path}.statemerge-tmp"
-    with open(temp, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, path)
 
 
 def _say(message: str) -> None:

@@ -8,22 +8,25 @@ from contextlib import contextmanager
 
 import typer
 
+from statemerge.cli.failures import error_line, report_internal_error
 from statemerge.errors import StatemergeError
 
-
-def error_line(error: StatemergeError) -> str:
-    """The one line a user sees for an error."""
-    return f"statemerge: {error.message}"
+__all__ = ["error_line", "handled"]
 
 
 @contextmanager
 def handled() -> Iterator[None]:
-    """Run a command body; a StatemergeError becomes one stderr line and its exit code."""
+    """Run a command body; a StatemergeError becomes one stderr line and its exit code, any other
+    exception one `internal error` line and exit 3."""
     try:
         yield
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise  # Typer's own ways out (exit codes, usage errors) pass through
     except StatemergeError as error:
         sys.stderr.write(error_line(error) + "\n")
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         sys.stderr.write("statemerge: interrupted.\n")
         raise typer.Exit(130) from None
+    except Exception as error:  # a bug: one line, never a traceback (see cli/failures.py)
+        raise typer.Exit(report_internal_error(error)) from None

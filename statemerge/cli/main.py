@@ -3,31 +3,54 @@
 git starts the merge driver once per file, so the two hot commands skip Typer's import (about
 100 ms) when their arguments are plain: `git merge-driver` always, `merge` when the fast parser
 understands every argument. Anything else (help, completion, odd arguments) goes through Typer.
+Whichever path runs, an unexpected exception is one `internal error` line and exit 3
+(cli/failures.py), never a traceback.
 """
 
 from __future__ import annotations
 
 import sys
 
+RECURSION_LIMIT = 10_000  # documents nest up to 1,000 levels; walking them takes a few frames each
+
 
 def main() -> None:
     """Run the CLI."""
     argv = sys.argv[1:]
-    if argv[:2] == ["git", "merge-driver"]:
-        _quick()
-        from statemerge.gitdriver import driver_main
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+    code = fast_path(argv)
+    if code is not None:
+        _exit_now(code)
+    try:
+        from statemerge.cli.app import app
 
-        _exit_now(driver_main(argv[2:]))
-    if argv[:1] == ["merge"]:
-        _quick()
-        from statemerge.cli.fastmerge import fast_merge
+        app()
+    except Exception as error:  # Typer's own exits are SystemExit, not caught here
+        from statemerge.cli.failures import report_internal_error
 
-        code = fast_merge(argv[1:])
-        if code is not None:
-            _exit_now(code)
-    from statemerge.cli.app import app
+        sys.exit(report_internal_error(error))
 
-    app()
+
+def fast_path(argv: list[str]) -> int | None:
+    """Run `git merge-driver ...` or a plain `merge ...` without Typer: the exit code, or None
+    when Typer should handle the arguments."""
+    try:
+        if argv[:2] == ["git", "merge-driver"]:
+            _quick()
+            from statemerge.gitdriver import driver_main
+
+            return driver_main(argv[2:])
+        if argv[:1] == ["merge"]:
+            _quick()
+            from statemerge.cli.fastmerge import fast_merge
+
+            return fast_merge(argv[1:])
+    except Exception as error:
+        from statemerge.cli.failures import report_internal_error
+
+        return report_internal_error(error)
+    return None
 
 
 def _quick() -> None:
@@ -39,8 +62,10 @@ def _quick() -> None:
 
 def _exit_now(code: int) -> None:
     """Exit without tearing down the heap object by object (all output is flushed first)."""
+    import contextlib
     import os
 
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a closed pipe: nothing more can be said
+            stream.flush()
     os._exit(code)

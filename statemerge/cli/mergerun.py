@@ -30,16 +30,21 @@ class MergeRequest:
 
 
 def run_merge(request: MergeRequest) -> int:
-    """Merge, write the result and reports; return the exit code (errors: one stderr line)."""
+    """Merge, write the result and reports; return the exit code (errors: one stderr line;
+    anything unexpected: an `internal error` line and exit 3)."""
+    from statemerge.cli.failures import report_error, report_internal_error
+
     try:
         return _run(request)
     except StatemergeError as error:
-        sys.stderr.write(f"statemerge: {error.message}\n")
-        return error.exit_code
+        return report_error(error)
+    except Exception as error:
+        return report_internal_error(error)
 
 
 def _run(request: MergeRequest) -> int:
     from statemerge.documents import read_bytes, write_atomic
+    from statemerge.documents.atomic import check_writable
     from statemerge.mergefile import CONFLICT_STYLES, MergeOptions, merge_texts
 
     if request.conflict not in CONFLICT_STYLES:
@@ -56,6 +61,9 @@ def _run(request: MergeRequest) -> int:
                            marker_size=request.marker_size, fmt=request.fmt,
                            rules_file=request.rules, path_hint=request.ours)
     outcome = merge_texts(sides[0], sides[1], sides[2], names=names, options=options)
+    for target in (request.report_json, request.output):
+        if target is not None:
+            check_writable(target)  # neither is written when the other cannot be
     if request.report_json is not None:
         import json
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import stat
 from typing import Any, Literal
 
-from statemerge.errors import InputError
+from statemerge.errors import InputError, UsageError
 
 Format = Literal["json", "yaml"]
 
@@ -22,19 +22,108 @@ def detect_format(name: str, override: str | None = None) -> Format:
     return "yaml" if name.lower().endswith(YAML_SUFFIXES) else "json"
 
 
+MAX_INPUT_ENV = "STATEMERGE_MAX_INPUT"
+DEFAULT_MAX_INPUT = 256 * 2**20  # bytes; state files are far smaller, /dev/zero is not
+STDIN = "-"
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def input_limit() -> int:
+    """The largest input file read, in bytes: $STATEMERGE_MAX_INPUT (e.g. `2G`, `500M`) or 256M."""
+    text = os.environ.get(MAX_INPUT_ENV, "").strip().upper().removesuffix("B").removesuffix("I")
+    if not text:
+        return DEFAULT_MAX_INPUT
+    number, unit = (text[:-1], text[-1]) if text[-1:] in _UNITS else (text, "")
+    if not number.isdigit():
+        raise UsageError(f"${MAX_INPUT_ENV} must be a size such as 500M or 2G, not {text!r}.")
+    return int(number) * _UNITS[unit]
+
+
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a file, with one clear error for missing files, folders and the like."""
-    target = Path(path)
+    """The bytes of a regular file (or of stdin for `-`), up to `input_limit()`.
+
+    Folders, FIFOs, devices and sockets are refused with one clear error: reading them would
+    block or never end.
+    """
+    name = os.fspath(path)
+    if name == STDIN:
+        return _read_stdin()
     try:
-        return target.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file.") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied.") from None
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror}).") from None
+        raise _read_error(name, error) from None
+    try:
+        info = os.fstat(fd)
+        _check_regular(name, info.st_mode)
+        _check_size(name, info.st_size)
+        with open(fd, "rb", closefd=False) as handle:
+            data = handle.read()
+    except OSError as error:
+        raise _read_error(name, error) from None
+    finally:
+        os.close(fd)
+    _check_size(name, len(data))
+    return data
+
+
+def require_regular_file(path: str | os.PathLike[str]) -> None:
+    """Refuse a path that is not a regular file, before a streaming reader opens it."""
+    name = os.fspath(path)
+    try:
+        mode = os.stat(name).st_mode
+    except OSError as error:
+        raise _read_error(name, error) from None
+    _check_regular(name, mode)
+
+
+def _check_regular(name: str, mode: int) -> None:
+    """Refuse anything but a regular file, saying what it is."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{name}: is a directory, not a file.")
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO (named pipe)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "not a regular file"
+    raise InputError(f"{name}: is {kind}; statemerge reads regular files only.")
+
+
+def _check_size(name: str, size: int) -> None:
+    limit = input_limit()
+    if size > limit:
+        raise InputError(f"{name}: {size} bytes is over the input limit of {limit} bytes "
+                         f"(raise it with ${MAX_INPUT_ENV}, e.g. {MAX_INPUT_ENV}=2G).")
+
+
+def _read_stdin() -> bytes:
+    """Stdin, read in pieces up to the input limit."""
+    import sys
+
+    limit = input_limit()
+    stream = sys.stdin.buffer
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        piece = stream.read(1 << 20)
+        if not piece:
+            return b"".join(pieces)
+        size += len(piece)
+        pieces.append(piece)
+        if size > limit:
+            _check_size("- (stdin)", size)
+
+
+def _read_error(name: str, error: OSError) -> InputError:
+    if isinstance(error, FileNotFoundError):
+        return InputError(f"{name}: no such file.")
+    if isinstance(error, IsADirectoryError):
+        return InputError(f"{name}: is a directory, not a file.")
+    if isinstance(error, PermissionError):
+        return InputError(f"{name}: permission denied.")
+    return InputError(f"{name}: cannot be read ({error.strerror or error}).")
 
 
 def parse_value(data: bytes, source: str, fmt: Format) -> Any:

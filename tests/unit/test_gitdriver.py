@@ -62,7 +62,8 @@ def test_driver_main_returns_2_for_bad_arguments(capsys: pytest.CaptureFixture[s
 
 def test_driver_main_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert driver_main(["--help"]) == 0
-    assert capsys.readouterr().out.startswith("Usage: statemerge git merge-driver %O %A %B %L %P")
+    assert capsys.readouterr().out.startswith(
+        "Usage: statemerge git merge-driver [--timeout=SECONDS] %O %A %B %L %P")
 
 
 def test_marker_lines_are_found_with_their_line_numbers() -> None:

@@ -197,17 +197,14 @@ def _structural_merge(args: DriverArgs) -> Merged | str:
         return error.message
     messages: list[str] = []
     if outcome.resolved and outcome.rules_file:
-        messages.append(rules_line(args.path, outcome.rules_file, len(outcome.resolved)))
+        from statemerge.rulesfile import rules_notice
+
+        messages.append(rules_notice(args.path, outcome.rules_file, len(outcome.resolved)))
     if outcome.conflicts:
         paths = [conflict.path or "(root)" for conflict in outcome.conflicts]
         shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
         messages.append(f"{args.path}: {len(paths)} conflict(s) left at {shown}.")
     return Merged(outcome.output, outcome.exit_code, tuple(messages))
-
-
-def rules_line(path: str, rules_file: str, resolved: int) -> str:
-    """The line saying a rules file decided conflicts silently otherwise kept."""
-    return f"{path}: {resolved} conflict(s) resolved by the rules in {rules_file}."
 
 
 def _internal(args: DriverArgs, error: BaseException) -> str:

@@ -14,7 +14,7 @@ from statemerge.documents.formats import detect_format
 from statemerge.documents.layout import Document, parse_document
 from statemerge.merging.conflicts import Conflict, Resolution
 from statemerge.merging.markers import with_markers
-from statemerge.merging.rules import RuleSet, find_rules_file, load_rules
+from statemerge.merging.rules import RuleSet
 from statemerge.merging.threeway import MergeResult, merge
 from statemerge.merging.values import ABSENT
 
@@ -113,6 +113,8 @@ def _markers(ours_doc: Document, result: MergeResult, options: MergeOptions) -> 
 
 
 def _rules(options: MergeOptions) -> tuple[RuleSet, str | None]:
+    from statemerge.rulesfile import find_rules_file, load_rules
+
     if options.rules_file is not None:
         path: Path | None = Path(options.rules_file)
     elif options.path_hint is not None:

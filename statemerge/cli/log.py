@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from statemerge.cli.common import handled
+from statemerge.documents.formats import require_regular_file
 
 if TYPE_CHECKING:
     from statemerge.eventlog.replay import ReplayResult
@@ -125,6 +126,7 @@ def verify(log: LogArg) -> None:
         from statemerge.report.log import problem_lines, progress
 
         name = str(log)
+        require_regular_file(name)
         verifier = Verifier()
         last = 0
         with open_log(name) as handle, progress(log_size(name), "verify", sys.stderr) as tick:
@@ -153,6 +155,7 @@ def history(
         from statemerge.report.log import history_json, history_table
 
         name = str(log)
+        require_regular_file(name)
         with open_log(name) as handle:
             touches = list(touches_of(numbered_lines(handle), source=name, pointer=pointer))
         if as_json:
@@ -182,6 +185,7 @@ def compact(
         from statemerge.eventlog.replay import replay as replay_lines
 
         name = str(log)
+        require_regular_file(name)
         with open_log(name):
             pass  # a missing log is an error here, not a new empty file
         with locked_log(name) as locked:
@@ -204,6 +208,7 @@ def _replay(name: str, start: Snapshot | None, until: str | None) -> ReplayResul
     from statemerge.report.log import progress
 
     replayer = Replayer(source=name, start=start, until=until)
+    require_regular_file(name)
     with open_log(name) as handle, progress(log_size(name), "replay", sys.stderr) as tick:
         for number, raw in numbered_lines(handle, tick):
             replayer.feed(number, raw)

@@ -74,6 +74,11 @@ def _run(request: MergeRequest) -> int:
     else:
         sys.stdout.buffer.write(outcome.output)
         sys.stdout.flush()
+    if outcome.resolved and outcome.rules_file:  # rules decide silently otherwise: say so
+        from statemerge.rulesfile import rules_notice
+
+        notice = rules_notice(request.ours, outcome.rules_file, len(outcome.resolved))
+        sys.stderr.write(f"statemerge: {notice}\n")
     if not request.quiet and (outcome.conflicts or outcome.resolved):
         from statemerge.report.merge import print_merge_report
 

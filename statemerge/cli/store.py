@@ -212,7 +212,9 @@ def _emit(call: CallStats, show: bool, report_json: Path | None, metrics: Path |
         if str(report_json) == "-":
             sys.stdout.write(text)
         else:
-            report_json.write_text(text, encoding="utf-8")
+            from statemerge.documents import write_atomic
+
+            write_atomic(report_json, text.encode())
     if metrics is not None:
         append_record(str(metrics), record)
 

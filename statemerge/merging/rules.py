@@ -13,7 +13,8 @@
 
 For a conflict, the first rule with a strategy whose pattern matches the conflict's path or one of
 its ancestors wins; for an array, the first rule with a list mode whose pattern matches its path.
-`files:` rules come before the general ones for the files they name.
+`files:` rules come before the general ones for the files they name. This module parses rules
+given as plain data and matches paths; finding and reading the file is `statemerge.rulesfile`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from statemerge.errors import RulesError
@@ -30,7 +30,6 @@ from statemerge.pointer import unescape
 STRATEGIES = ("ours", "theirs", "base", "sum", "max", "min", "lww", "union")
 LIST_MODES = ("keyed", "sequence", "atomic", "union")
 RULE_FIELDS = {"path", "strategy", "timestamp", "list", "key"}
-RULES_FILE_NAME = ".statemerge.yaml"
 
 Tokens = tuple[str, ...]
 
@@ -52,21 +51,57 @@ class Rule:
 
     def covers(self, tokens: Tokens) -> bool:
         """Whether the pattern matches this path or one of its ancestors."""
-        return any(_match(self.pattern, tokens[:end]) for end in range(len(tokens), -1, -1))
+        return _covers(self.pattern, tokens)
 
 
 @lru_cache(maxsize=4096)
 def _match(pattern: Tokens, tokens: Tokens) -> bool:
-    if not pattern:
-        return not tokens
-    head, rest = pattern[0], pattern[1:]
-    if head == "**":
-        return any(_match(rest, tokens[skip:]) for skip in range(len(tokens) + 1))
-    if not tokens:
-        return False
-    if head != "*" and not fnmatch.fnmatchcase(tokens[0], head):
-        return False
-    return _match(rest, tokens[1:])
+    states = _start(pattern)
+    for token in tokens:
+        states = _step(pattern, states, token)
+    return len(pattern) in states
+
+
+@lru_cache(maxsize=4096)
+def _covers(pattern: Tokens, tokens: Tokens) -> bool:
+    states = _start(pattern)
+    for token in tokens:
+        if len(pattern) in states:
+            return True
+        states = _step(pattern, states, token)
+    return len(pattern) in states
+
+
+# Matching runs the pattern as a small automaton: a state is a position in the pattern, one
+# token is read at a time, and `**` both stays (it takes the token) and moves on (it takes no
+# more). That is O(pattern x path) whatever the number of `**`, where trying every split
+# recursively took minutes for fifty of them.
+
+def _start(pattern: Tokens) -> frozenset[int]:
+    return _closure(pattern, {0})
+
+
+def _step(pattern: Tokens, states: frozenset[int], token: str) -> frozenset[int]:
+    following: set[int] = set()
+    for position in states:
+        if position == len(pattern):
+            continue
+        head = pattern[position]
+        if head == "**":
+            following.add(position)
+        elif head == "*" or fnmatch.fnmatchcase(token, head):
+            following.add(position + 1)
+    return _closure(pattern, following)
+
+
+def _closure(pattern: Tokens, states: set[int]) -> frozenset[int]:
+    """The states plus those reached by letting each `**` match nothing."""
+    reached = set(states)
+    for position in sorted(states):
+        while position < len(pattern) and pattern[position] == "**":
+            position += 1
+            reached.add(position)
+    return frozenset(reached)
 
 
 @dataclass(frozen=True)
@@ -168,37 +203,3 @@ def _parse_rule(entry: Any, source: str, where: str) -> Rule:
         raise fail("a rule needs a `strategy` or a `list` mode.")
     pattern = tuple(unescape(token) for token in path[1:].split("/")) if path else ()
     return Rule(path, pattern, strategy, timestamp, list_mode, key)
-
-
-def find_rules_file(start: str | Path) -> Path | None:
-    """`.statemerge.yaml` next to `start` (a file or folder) or above it, up to the repository root."""
-    folder = Path(start).resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        rules = candidate / RULES_FILE_NAME
-        if rules.is_file():
-            return rules
-        if (candidate / ".git").exists():
-            return None
-    return None
-
-
-def load_rules(rules_path: Path, *, merged_path: str | None) -> RuleSet:
-    """Read and validate a rules file; `merged_path` selects the `files:` rules that apply."""
-    from statemerge.documents import read_bytes
-    from statemerge.documents.yaml import parse_yaml_plain
-    from statemerge.errors import InputError
-
-    source = str(rules_path)
-    try:
-        document = parse_yaml_plain(read_bytes(rules_path), source)
-    except InputError as error:
-        raise RulesError(error.message) from None
-    relative = None
-    if merged_path is not None:
-        try:
-            relative = Path(merged_path).resolve().relative_to(rules_path.resolve().parent).as_posix()
-        except ValueError:
-            relative = Path(merged_path).as_posix()
-    return parse_rules(document, source=source, file_path=relative)

@@ -149,12 +149,9 @@ class FileStore(Store):
 
     def _read_current(self) -> bytes | None:
         """The file's bytes, None when it does not exist; other failures are clear InputErrors."""
-        try:
-            return self.path.read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(self.path):
             return None
-        except OSError:
-            return read_bytes(self.path)  # raises the one clear message for this failure
+        return read_bytes(self.path)  # regular files only; one clear message for any failure
 
     def _parse(self, data: bytes) -> tuple[str, Document]:
         """The etag and parsed document of some bytes; the last one is kept, for the write back."""

@@ -10,6 +10,7 @@ duplicate keys refused with their line).
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -92,7 +93,28 @@ def render(value: Any, layout: JsonLayout, *, small: bool = False) -> str:
                           separators=(",", layout.key_separator))
         if layout.newline != "\n":
             body = body.replace("\n", layout.newline)
+        if not layout.ascii_only:
+            body = escape_surrogates(body)
     return body + (layout.newline if layout.final_newline else "")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """JSON text with lone surrogates written as `\\udXXX` escapes, as the input spelled them.
+
+    Only an escape such as `"\\ud800"` puts a lone surrogate in a string, and it cannot be
+    written as UTF-8: written back raw it would fail, so it is escaped again.
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode()  # much faster than searching, and fails only on a surrogate
+        return text
+    except UnicodeEncodeError:
+        pass
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def render_bytes(value: Any, layout: JsonLayout) -> bytes:
@@ -164,11 +186,40 @@ def _stack_depth() -> int:
     return depth
 
 
+class _UnrepresentableNumber(Exception):
+    def __init__(self, spelling: str, reason: str) -> None:
+        self.spelling = spelling
+        self.reason = reason
+
+
+def _checked_float(spelling: str) -> float:
+    """A float that keeps its value: 1e400 (Infinity, invalid JSON when written back) and
+    1e-400 (0.0) would not, so they are refused rather than silently changed."""
+    value = float(spelling)
+    if value != 0 and not math.isinf(value):
+        return value
+    if math.isinf(value):
+        raise _UnrepresentableNumber(spelling, "is too large for a 64-bit float (it would become "
+                                     "Infinity)")
+    if value == 0 and any(digit in "123456789" for digit in spelling.lower().split("e")[0]):
+        raise _UnrepresentableNumber(spelling, "is too small for a 64-bit float (it would "
+                                     "become 0)")
+    return value
+
+
 def _parse_exactly(text: str, source: str) -> Any:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(_stack_depth() + MAX_DEPTH + 20)  # the C scanner nests one per level
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant,
+                          parse_float=_checked_float)
+    except _UnrepresentableNumber as number:
+        at = text.find(number.spelling)
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        shown = number.spelling if len(number.spelling) <= 40 else number.spelling[:37] + "..."
+        raise ParseError(source, f"the number {shown} {number.reason}; refused rather than "
+                         "changed.", line, column) from None
     except json.JSONDecodeError as error:
         raise ParseError(source, _sentence(error.msg), error.lineno, error.colno) from None
     except _Duplicate as duplicate:
@@ -189,7 +240,7 @@ def _sentence(message: str) -> str:
     return f"invalid JSON: {message or 'not a JSON document'}."
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+_TOKEN = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[{}\[\]:,]')  # possessive: linear
 
 
 def _locate_duplicate(text: str, key: str) -> tuple[int | None, int | None]:

@@ -215,11 +215,11 @@ def _parse_exactly(text: str, source: str) -> Any:
                           parse_float=_checked_float)
     except _UnrepresentableNumber as number:
         at = text.find(number.spelling)
-        line = text.count("\n", 0, at) + 1
-        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        number_line = text.count("\n", 0, at) + 1
+        number_column = at - (text.rfind("\n", 0, at) + 1) + 1
         shown = number.spelling if len(number.spelling) <= 40 else number.spelling[:37] + "..."
         raise ParseError(source, f"the number {shown} {number.reason}; refused rather than "
-                         "changed.", line, column) from None
+                         "changed.", number_line, number_column) from None
     except json.JSONDecodeError as error:
         raise ParseError(source, _sentence(error.msg), error.lineno, error.colno) from None
     except _Duplicate as duplicate:

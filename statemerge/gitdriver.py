@@ -277,7 +277,9 @@ def _wants_diff3() -> bool:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"statemerge: {message}\n")
+    from statemerge.cli.failures import one_line
+
+    sys.stderr.write(f"statemerge: {one_line(message)}\n")
     sys.stderr.flush()
 
 

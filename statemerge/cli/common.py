@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import typer
 
-from statemerge.cli.failures import error_line, report_internal_error
+from statemerge.cli.failures import error_line, report_internal_error, tolerant_streams
 from statemerge.errors import StatemergeError
 
 __all__ = ["error_line", "handled"]
@@ -18,6 +18,7 @@ __all__ = ["error_line", "handled"]
 def handled() -> Iterator[None]:
     """Run a command body; a StatemergeError becomes one stderr line and its exit code, any other
     exception one `internal error` line and exit 3."""
+    tolerant_streams()
     try:
         yield
     except (typer.Exit, typer.Abort, typer.TyperException):

@@ -60,7 +60,9 @@ def render_canonical(value: Any, fmt: Format) -> bytes:
             value, sort_keys=True, allow_unicode=True, default_flow_style=None, width=WIDTH
         )
         return text.encode()
-    return (pretty_json(value) + "\n").encode()
+    from statemerge.documents.jsontext import escape_surrogates
+
+    return (escape_surrogates(pretty_json(value)) + "\n").encode()
 
 
 def pretty_json(value: Any, indent: int = 0, *, sort_keys: bool = True) -> str:

@@ -7,6 +7,7 @@ other exception is a bug: one line `statemerge: internal error: ...; please repo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -17,8 +18,16 @@ DEBUG_ENV = "STATEMERGE_DEBUG"
 
 
 def error_line(error: StatemergeError) -> str:
-    """The one line a user sees for an error."""
-    return f"statemerge: {error.message}"
+    """The one line a user sees for an error (a message from a parser that spans lines, such as
+    a YAML problem with its context, is joined into one)."""
+    return f"statemerge: {one_line(error.message)}"
+
+
+def one_line(message: str) -> str:
+    """`message` with its line breaks (and the indentation after them) turned into spaces."""
+    if "\n" not in message and "\r" not in message:
+        return message
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 def report_error(error: StatemergeError) -> int:
@@ -39,6 +48,16 @@ def internal_error_line(error: BaseException) -> str:
         detail = detail[:199] + "…"
     kind = type(error).__name__
     return f"statemerge: internal error: {kind}{': ' + detail if detail else ''}; please report it."
+
+
+def tolerant_streams() -> None:
+    """Let stdout and stderr write any str: a lone surrogate (from a JSON escape such as
+    `"\\ud800"`) comes out as that same escape, `\\ud800`, instead of failing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # cannot change now: leave it
+                reconfigure(errors="backslashreplace")
 
 
 def report_internal_error(error: BaseException) -> int:

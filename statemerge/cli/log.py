@@ -252,7 +252,9 @@ def _json_bytes(value: Any) -> bytes:
     except TypeError:  # integers beyond 64 bits
         import json
 
-        return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode()
+        from statemerge.documents.jsontext import escape_surrogates
+
+        return (escape_surrogates(json.dumps(value, indent=2, ensure_ascii=False)) + "\n").encode()
 
 
 def register(app: typer.Typer) -> None:

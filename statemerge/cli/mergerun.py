@@ -32,8 +32,9 @@ class MergeRequest:
 def run_merge(request: MergeRequest) -> int:
     """Merge, write the result and reports; return the exit code (errors: one stderr line;
     anything unexpected: an `internal error` line and exit 3)."""
-    from statemerge.cli.failures import report_error, report_internal_error
+    from statemerge.cli.failures import report_error, report_internal_error, tolerant_streams
 
+    tolerant_streams()
     try:
         return _run(request)
     except StatemergeError as error:
@@ -67,7 +68,10 @@ def _run(request: MergeRequest) -> int:
     if request.report_json is not None:
         import json
 
-        report = json.dumps(outcome.report(), indent=2, ensure_ascii=False, default=str) + "\n"
+        from statemerge.documents.jsontext import escape_surrogates
+
+        report = escape_surrogates(json.dumps(outcome.report(), indent=2, ensure_ascii=False,
+                                              default=str)) + "\n"
         write_atomic(request.report_json, report.encode())
     if request.output is not None:
         write_atomic(request.output, outcome.output)

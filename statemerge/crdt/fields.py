@@ -129,7 +129,7 @@ def element_key(value: Any) -> bytes:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # integers beyond 64 bits
         text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return text.encode()
+        return text.encode("utf-8", "surrogatepass")  # an identity, never written out
 
 
 def canonical_element(value: Any, key: bytes) -> Any:

@@ -152,5 +152,7 @@ def dump_canonical(value: Any) -> bytes:
     except TypeError:  # integers beyond 64 bits
         import json
 
+        from statemerge.documents.jsontext import escape_surrogates
+
         text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return text.encode() + b"\n"
+        return escape_surrogates(text).encode() + b"\n"

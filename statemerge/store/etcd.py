@@ -122,7 +122,9 @@ class EtcdStore(Store):
         self.check_etag(etag)
         import json
 
-        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        from statemerge.documents.jsontext import escape_surrogates
+
+        data = escape_surrogates(json.dumps(value, ensure_ascii=False, separators=(",", ":"))).encode()
         nonce = uuid.uuid4().hex
         own_lock = self._held[0] if self._held else inherited_lock_token(self.identity)
         if own_lock is None:  # nobody may hold the lock

@@ -113,14 +113,15 @@ def op_problem(op: Any) -> str | None:
         path = op.get("path")
         if type(path) is str and (not path or (path[0] == "/" and "~" not in path)):
             name = op.get("op")
-            if (name in _PLAIN_VALUE and "value" in op) or name == "remove":
-                return None
-            if name == "inc" and type(op.get("value")) is int:
+            if type(name) is str and (
+                (name in _PLAIN_VALUE and "value" in op) or name == "remove"
+                or (name == "inc" and type(op.get("value")) is int)
+            ):
                 return None
     if not isinstance(op, dict):
         return f"an operation must be an object, not {kind_of(op)}."
     name = op.get("op")
-    if name not in OP_NAMES:
+    if not isinstance(name, str) or name not in OP_NAMES:
         return f"unknown op {name!r} (known: {', '.join(OP_NAMES)})."
     path = op.get("path")
     if not isinstance(path, str):

@@ -31,7 +31,10 @@ Elements = dict[bytes, Any]  # canonical key -> element
 def read_element(value: Any, where: Where, index: int) -> tuple[bytes, Any]:
     """Any JSON value is an element: its canonical key and form (the entry's place is unused)."""
     if type(value) is str:  # the common case, without the general path's calls
-        return orjson.dumps(value), value
+        try:
+            return orjson.dumps(value), value
+        except TypeError:  # a lone surrogate (from a `\\ud800` escape): the general path
+            pass
     key = element_key(value)
     return key, canonical_element(value, key)
 

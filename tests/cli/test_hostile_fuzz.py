@@ -50,10 +50,13 @@ HOSTILE_YAML = [
     '"\\ud800"', "a: 1e400", "a: .inf", "a: .nan", "[" * 300 + "]" * 300, "\x00", "\xff",
     "<<<<<<< ours", "a: 0x1F", "a: 2026-11-28", "a: ~", "a: |\n  x\n b", "{a: 1, a: 2}",
 ]
-# Known gap, left to the event-log owner: an event holding a lone surrogate (escaped, or as the
-# bytes ED A0 80, which json.loads(bytes) lets through) crashes the id check in
-# eventlog/events.py canonical_json. Log inputs leave surrogates out until that is fixed.
-HOSTILE_LOG = [value for value in HOSTILE_JSON if "\\ud" not in value and "\\udf" not in value]
+# Known gaps, left to the event-log package's owner (eventlog/ is not this change's to edit):
+# an event holding a lone surrogate (escaped, or as the bytes ED A0 80, which json.loads(bytes)
+# lets through) crashes the id check in eventlog/events.py canonical_json, and a line nested
+# deeper than orjson's limit crashes `log merge` (eventlog/logmerge.py `_keep`). Log inputs
+# leave those two out until they are fixed; everything else is fuzzed.
+HOSTILE_LOG = [value for value in HOSTILE_JSON
+               if "\\ud" not in value and not value.startswith("[" * 1024)]
 SCALAR = re.compile(rb'[ \t]*(?:"(?:[^"\\\n]|\\.)*"|[-+0-9.eE]+|true|false|null|[^\s,{}\[\]]+)')
 BYTES = b'\x00\xff\xfe{}[]",:\\ \n\r\t0123456789eE-+.aZ\x7f\xc3\xa9'
 
@@ -120,11 +123,25 @@ def captured(stdin: bytes = b"") -> Iterator[tuple[io.BytesIO, io.BytesIO]]:
         sys.stdin, sys.stdout, sys.stderr = saved
 
 
+@contextlib.contextmanager
+def no_time_limit() -> Iterator[None]:
+    """In-process driver runs skip the forked child (the real processes below use it)."""
+    saved = os.environ.get("STATEMERGE_DRIVER_TIMEOUT")
+    os.environ["STATEMERGE_DRIVER_TIMEOUT"] = "0"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["STATEMERGE_DRIVER_TIMEOUT"]
+        else:
+            os.environ["STATEMERGE_DRIVER_TIMEOUT"] = saved
+
+
 def run_in_process(args: list[str]) -> Outcome:
     """The CLI in this process: the fast paths as main() would take them, else Typer."""
     started = time.perf_counter()
     if args[:2] == ["git", "merge-driver"] or args[:1] == ["merge"]:
-        with captured() as (out, err):
+        with captured() as (out, err), no_time_limit():
             code = driver_main(args[2:]) if args[0] == "git" else fast_merge(args[1:])
             sys.stdout.flush()
             sys.stderr.flush()
@@ -136,15 +153,6 @@ def run_in_process(args: list[str]) -> Outcome:
         raise AssertionError(f"{args}: {result.exception!r}") from result.exception
     return Outcome(result.exit_code, result.stdout_bytes, result.stderr,
                    time.perf_counter() - started)
-
-
-def test_fuzz_smoke(work: Path, quiet_env: None) -> None:
-    tmp_path = work
-    n = int(os.environ.get("FUZZ_N", "300"))
-    t0 = time.perf_counter()
-    codes = fuzz(tmp_path, seed=int(os.environ.get("FUZZ_SEED", "1")), cases=n, run=run_in_process)
-    print(codes, time.perf_counter() - t0)
-
 
 
 def run_process(args: list[str]) -> Outcome:
@@ -221,12 +229,14 @@ class Generator:
 
     def case(self) -> Case:
         pick = self.rng.randrange(100)
-        if pick < 34:  # merge, JSON
+        if pick < 36:  # merge, JSON
             out, report = self.output("out.json"), self.output("report.json")
             style = self.rng.choice(["markers", "object", "ours", "theirs"])
             args = ["merge", *map(str, self.sides(False)), "-o", str(out), "--conflict", style]
             if self.rng.random() < 0.3:
                 args += ["--report-json", str(report), "--diff3"]
+            if self.rng.random() < 0.7:  # the rich report costs more than the merge
+                args.append("-q")
             return Case(args, [out, report], {})
         if pick < 38:  # merge, YAML
             out = self.output("out.yaml")
@@ -241,10 +251,11 @@ class Generator:
             return Case(["git", "merge-driver", str(base), str(ours), str(theirs), "7",
                          "state.json"], [], {})
         if pick < 56:  # check
-            target = self.document(self.rng.random() < 0.2) if pick < 53 else self.log()
-            return Case(["check", str(target)], [], {}, lenient_stderr=True)
+            target = self.document(self.rng.random() < 0.1) if pick < 53 else self.log()
+            shown = ["--format", "json"] if self.rng.random() < 0.7 else []
+            return Case(["check", str(target), *shown], [], {}, lenient_stderr=True)
         if pick < 66:  # diff
-            json_or_yaml = self.rng.random() < 0.15
+            json_or_yaml = self.rng.random() < 0.1
             args = ["diff", str(self.document(json_or_yaml)), str(self.document())]
             return Case(args + (["--json"] if self.rng.random() < 0.5 else []), [], {})
         if pick < 74:  # crdt value, merge

@@ -108,10 +108,13 @@ def driver_main(args: list[str]) -> int:
         return 0
     try:
         parsed = parse_driver_args(args)
-        limit = time_limit(parsed.timeout, os.environ)
     except UsageError as error:
         _say(error.message)
         return 2
+    try:
+        limit = time_limit(parsed.timeout, os.environ)
+    except UsageError as error:  # a bad $STATEMERGE_DRIVER_TIMEOUT: git still gets a merge
+        return line_merge(parsed, error.message)
     try:
         return merge_file(parsed, os.environ, limit)
     except Exception as error:  # the last line of defence: git must still get a merge

@@ -46,6 +46,9 @@ def fast_path(argv: list[str]) -> int | None:
             from statemerge.cli.fastmerge import fast_merge
 
             return fast_merge(argv[1:])
+    except KeyboardInterrupt:
+        sys.stderr.write("statemerge: interrupted.\n")
+        return 130
     except Exception as error:
         from statemerge.cli.failures import report_internal_error
 

@@ -66,6 +66,14 @@ def test_the_environment_wins_over_the_driver_line(repo: GitRepo) -> None:
     assert repo.read_json("s.json") == {"tasks": ["a", "b", "c"]}
 
 
+def test_a_bad_limit_in_the_environment_still_gives_git_a_merge(repo: GitRepo) -> None:
+    done = repo.git("merge", "feature", check=False, STATEMERGE_DRIVER_TIMEOUT="soon")
+
+    assert ("statemerge: $STATEMERGE_DRIVER_TIMEOUT must be a number of seconds (0: no limit), "
+            "not 'soon'. Merging s.json line by line instead.") in done.stderr
+    assert "<<<<<<<" in repo.read("s.json")
+
+
 def test_limits_are_read_from_the_line_and_the_environment() -> None:
     args = parse_driver_args(["--timeout=2.5", "O", "A", "B", "7", "s.json"])
 

@@ -212,7 +212,7 @@ def _structural_merge(args: DriverArgs) -> Merged | str:
 
 def _internal(args: DriverArgs, error: BaseException) -> str:
     """An unexpected error as a fall-back reason (traceback only with STATEMERGE_DEBUG=1)."""
-    from statemerge.cli.failures import debugging
+    from statemerge.failures import debugging
 
     if debugging():
         import traceback
@@ -280,7 +280,7 @@ def _wants_diff3() -> bool:
 
 
 def _say(message: str) -> None:
-    from statemerge.cli.failures import one_line
+    from statemerge.failures import one_line
 
     sys.stderr.write(f"statemerge: {one_line(message)}\n")
     sys.stderr.flush()

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 import typer
 
-from statemerge.cli.failures import error_line, report_internal_error, tolerant_streams
 from statemerge.errors import StatemergeError
+from statemerge.failures import error_line, report_internal_error, tolerant_streams
 
 __all__ = ["error_line", "handled"]
 
@@ -29,5 +29,5 @@ def handled() -> Iterator[None]:
     except KeyboardInterrupt:
         sys.stderr.write("statemerge: interrupted.\n")
         raise typer.Exit(130) from None
-    except Exception as error:  # a bug: one line, never a traceback (see cli/failures.py)
+    except Exception as error:  # a bug: one line, never a traceback (see statemerge/failures.py)
         raise typer.Exit(report_internal_error(error)) from None

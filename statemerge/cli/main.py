@@ -4,7 +4,7 @@ git starts the merge driver once per file, so the two hot commands skip Typer's 
 100 ms) when their arguments are plain: `git merge-driver` always, `merge` when the fast parser
 understands every argument. Anything else (help, completion, odd arguments) goes through Typer.
 Whichever path runs, an unexpected exception is one `internal error` line and exit 3
-(cli/failures.py), never a traceback.
+(statemerge/failures.py), never a traceback.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main() -> None:
 
         app()
     except Exception as error:  # Typer's own exits are SystemExit, not caught here
-        from statemerge.cli.failures import report_internal_error
+        from statemerge.failures import report_internal_error
 
         sys.exit(report_internal_error(error))
 
@@ -50,7 +50,7 @@ def fast_path(argv: list[str]) -> int | None:
         sys.stderr.write("statemerge: interrupted.\n")
         return 130
     except Exception as error:
-        from statemerge.cli.failures import report_internal_error
+        from statemerge.failures import report_internal_error
 
         return report_internal_error(error)
     return None

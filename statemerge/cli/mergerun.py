@@ -32,7 +32,7 @@ class MergeRequest:
 def run_merge(request: MergeRequest) -> int:
     """Merge, write the result and reports; return the exit code (errors: one stderr line;
     anything unexpected: an `internal error` line and exit 3)."""
-    from statemerge.cli.failures import report_error, report_internal_error, tolerant_streams
+    from statemerge.failures import report_error, report_internal_error, tolerant_streams
 
     tolerant_streams()
     try:

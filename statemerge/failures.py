@@ -1,4 +1,4 @@
-"""The one-line error report every command and the fast paths share (no Typer import here).
+"""The one-line error report every command, the fast paths and the git driver share.
 
 A `StatemergeError` is one line and its own exit code (2 bad input, 1 a failed precondition). Any
 other exception is a bug: one line `statemerge: internal error: ...; please report it` and exit 3

@@ -271,10 +271,16 @@ class Generator:
                         {target: target.read_bytes()})
         if pick < 91:  # event logs
             log = self.log()
-            command = self.rng.choice(["replay", "verify", "history", "merge"])
+            command = self.rng.choice(["replay", "verify", "history", "merge", "compact"])
             if command == "replay":
                 out = self.output("state.json")
-                return Case(["log", "replay", str(log), "-o", str(out)], [out], {})
+                start = ["--from", str(self.document())] if self.rng.random() < 0.2 else []
+                return Case(["log", "replay", str(log), "-o", str(out), *start], [out], {})
+            if command == "compact":
+                snapshot = self.output("snapshot.json")
+                truncate = ["--truncate"] if self.rng.random() < 0.5 else []
+                return Case(["log", "compact", str(log), "--snapshot", str(snapshot), *truncate],
+                            [snapshot], {log: log.read_bytes()})
             if command == "history":
                 return Case(["log", "history", str(log), "/tasks/0"], [], {})
             if command == "merge":

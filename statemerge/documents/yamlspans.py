@@ -146,7 +146,11 @@ class SpanWriter:
             peer_child = None
             if peer_side is not None and peer is not None and name in peer_index:
                 peer_child = peer.items[peer_index[name]][1]
-            if position is not None:
+            if position is not None and peer is not None and peer_child is not None and (
+                    _from(child, peer_child) and not _from(child, node.items[position][1])):
+                out.append(self._from_peer(peer_regions[peer_index[name]], child, peer_child,
+                                           peer, node, name))
+            elif position is not None:
                 key_node, child_node = node.items[position]
                 out.append(self._item(regions[position], child, child_node, side, peer_child,
                                       key_node.start, node, name))
@@ -170,7 +174,12 @@ class SpanWriter:
             peer_position = theirs.find(element) if theirs is not None else None
             peer_child = peer.items[peer_position] if peer_position is not None and (
                 peer is not None) else None
-            if position is not None:
+            if position is not None and peer_child is not None and peer is not None and (
+                    _from(element, peer_child) and not _from(element, node.items[position])):
+                assert peer_position is not None
+                out.append(self._from_peer(peer_regions[peer_position], element, peer_child,
+                                           peer, node, None))
+            elif position is not None:
                 child = node.items[position]
                 dash = side.text.rfind("-", 0, child.start)
                 out.append(self._item(regions[position], element, child, side, peer_child, dash,
@@ -280,6 +289,11 @@ class _Matcher:
         if position is not None:
             self.used.add(position)
         return position
+
+
+def _from(value: Any, node: Node) -> bool:
+    """Whether `value` is the node's own value as written there."""
+    return value is node.value or _same_scalar(value, node)
 
 
 def _same_scalar(value: Any, node: Node) -> bool:

@@ -116,15 +116,37 @@ def merge_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str])
                 kind = "theirs"
             elif other == old:
                 kind = "ours"
+            elif len(old) == len(mine) == len(other):
+                hunks.extend(_line_by_line(old, mine, other))
+                kind = ""
             else:
                 kind = "conflict"
-            hunks.append(Hunk(kind, old, mine, other))
+            if kind:
+                hunks.append(Hunk(kind, old, mine, other))
         size = base_end - base_start
         if size:
             same = base[base_start:base_end]
             hunks.append(Hunk("stable", same, same, same))
         at_base, at_ours, at_theirs = base_end, ours_start + size, theirs_start + size
     return LineMerge(hunks)
+
+
+def _line_by_line(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]
+                  ) -> list[Hunk]:
+    """Changes to the same run of lines that keep its length: merged line for line, so that
+    edits of adjacent lines (a key here, a comment there) combine; a line both changed
+    differently makes the whole run one conflict."""
+    hunks = []
+    for old, mine, other in zip(base, ours, theirs, strict=True):
+        if mine == other:
+            hunks.append(Hunk("both" if mine != old else "stable", [old], [mine], [other]))
+        elif mine == old:
+            hunks.append(Hunk("theirs", [old], [mine], [other]))
+        elif other == old:
+            hunks.append(Hunk("ours", [old], [mine], [other]))
+        else:
+            return [Hunk("conflict", base, ours, theirs)]
+    return hunks
 
 
 def merge_text(base: str, ours: str, theirs: str) -> str | None:

@@ -40,6 +40,9 @@ class Alias:
 
     name: str
 
+    def __str__(self) -> str:
+        return f"*{self.name}"
+
 
 @dataclass(frozen=True)
 class Tagged:
@@ -50,6 +53,9 @@ class Tagged:
 
     def __hash__(self) -> int:
         return hash((self.tag, canonical(self.value)))
+
+    def __str__(self) -> str:
+        return f"{self.tag} {self.value}"
 
 
 def json_default(value: Any) -> Any:

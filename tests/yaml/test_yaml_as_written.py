@@ -250,3 +250,35 @@ def test_conflict_markers_show_each_sides_own_comments() -> None:
     ours_part = output.split("<<<<<<< ours\n")[1].split("=======\n")[0]
     theirs_part = output.split("=======\n")[1].split(">>>>>>> theirs\n")[0]
     assert "# ours pins" in ours_part and "# theirs jumps" in theirs_part
+
+
+def test_an_alias_whose_anchor_the_other_side_deleted_is_a_conflict_never_a_silent_change() -> None:
+    base = "d: &x {k: 1}\nb: 1\nc: 2\n"
+    ours = "b: 1\nc: 2\n"
+    theirs = base + "e: *x\n"
+    outcome = run_merge(base, ours, theirs)
+    assert outcome.exit_code == 1
+    assert [(c.path, c.kind) for c in outcome.conflicts] == [("", "unwritable")]
+
+
+def test_the_json_report_names_aliases_and_tags_as_objects() -> None:
+    import json
+
+    from statemerge.merging.values import json_default
+
+    outcome = run_merge("a: &x 1\nb: *x\n", "a: &x 1\nb: 2\n", "a: &x 1\nb: !Ref Q\n")
+    report = json.loads(json.dumps(outcome.report(), default=json_default))
+    (conflict,) = report["conflicts"]
+    assert conflict["base"] == {"$alias": "x"} and conflict["theirs"] == {"$tag": "!Ref",
+                                                                          "value": "Q"}
+
+
+def test_json_strings_that_hold_several_lines_merge_line_by_line() -> None:
+    from statemerge.mergefile import MergeOptions, merge_texts
+
+    base = b'{"notes": "one\\ntwo\\nthree\\nfour\\n"}\n'
+    ours = b'{"notes": "ONE\\ntwo\\nthree\\nfour\\n"}\n'
+    theirs = b'{"notes": "one\\ntwo\\nthree\\nFOUR\\n"}\n'
+    outcome = merge_texts(base, ours, theirs, names=("b.json", "o.json", "t.json"),
+                          options=MergeOptions(path_hint="o.json"))
+    assert outcome.output == b'{"notes": "ONE\\ntwo\\nthree\\nFOUR\\n"}\n'

@@ -49,3 +49,15 @@ def test_set_keeps_aliases_whose_data_did_not_change(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text("base: &b {x: 1}\nuse: *b\nn: 1\n")
     assert statemerge("set", "c.yaml", "/n", "2", cwd=tmp_path).returncode == 0
     assert (tmp_path / "c.yaml").read_text() == "base: &b {x: 1}\nuse: *b\nn: 2\n"
+
+
+def test_check_and_diff_accept_files_of_several_documents_and_custom_tags(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text("kind: A\nmetadata:\n  name: a\n---\nkind: B\nmetadata:\n"
+                                     "  name: b\n")
+    (tmp_path / "m2.yaml").write_text("kind: A\nmetadata:\n  name: a\n---\nkind: B\nmetadata:\n"
+                                      "  name: c\n")
+    (tmp_path / "cfn.yaml").write_text("Resources:\n  B:\n    Name: !Ref X\n    Arn: !GetAtt B.Arn\n")
+    checked = statemerge("check", "m.yaml", "cfn.yaml", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    differ = statemerge("diff", "m.yaml", "m2.yaml", cwd=tmp_path)
+    assert differ.returncode == 1 and '/1/metadata/name: "b" -> "c"' in differ.stdout

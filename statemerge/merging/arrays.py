@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from statemerge.merging.diff import opcodes
 from statemerge.merging.ordering import merged_order
+from statemerge.merging.renames import follow_renames
 from statemerge.merging.rules import Tokens
 from statemerge.merging.strategies import union
 from statemerge.merging.values import ABSENT, identity, same
@@ -73,8 +74,8 @@ def merge_keyed(merger: Merger, key_field: str, base: list[Any], ours: list[Any]
         {identity(element[key_field]): element for element in version}
         for version in (base, ours, theirs)
     )
-    by_ours = _follow_renames(key_field, by_base, by_ours, by_theirs)
-    by_theirs = _follow_renames(key_field, by_base, by_theirs, by_ours)
+    by_ours = follow_renames(by_base, by_ours, by_theirs, key_field)
+    by_theirs = follow_renames(by_base, by_theirs, by_ours, key_field)
     keys = list(by_ours)
     keys.extend(key for key in by_theirs if key not in by_ours)
     keys.extend(key for key in by_base if key not in by_ours and key not in by_theirs)
@@ -93,45 +94,6 @@ def merge_keyed(merger: Merger, key_field: str, base: list[Any], ours: list[Any]
 
 
 _BOTH_CHANGED = object()
-
-
-def _follow_renames(key_field: str, by_base: dict[Any, Any], by_side: dict[Any, Any],
-                    by_other: dict[Any, Any]) -> dict[Any, Any]:
-    """`by_side` with each record the side renamed (changed its key field) filed under its base
-    key, so that it merges with the other side's edits of that record instead of standing
-    beside it. A rename is a record the side added whose base key it dropped, found at the
-    same position or by most fields in common (at least half)."""
-    dropped = [key for key in by_base if key not in by_side and key in by_other]
-    added = [key for key in by_side if key not in by_base and key not in by_other]
-    if not dropped or not added:
-        return by_side
-    base_keys, side_keys = list(by_base), list(by_side)
-    renamed: dict[Any, Any] = {}  # the side's new key -> the base key
-    for old in dropped:
-        record = by_base[old]
-        scored = []
-        for new in added:
-            if new in renamed:
-                continue
-            score = _similarity(record, by_side[new], key_field)
-            if side_keys.index(new) == base_keys.index(old):
-                score += 0.25
-            scored.append((score, new))
-        if scored:
-            score, new = max(scored, key=lambda pair: pair[0])
-            if score >= 0.5:
-                renamed[new] = old
-    if not renamed:
-        return by_side
-    return {renamed.get(key, key): record for key, record in by_side.items()}
-
-
-def _similarity(old: dict[str, Any], new: dict[str, Any], key_field: str) -> float:
-    fields = (set(old) | set(new)) - {key_field}
-    if not fields:
-        return 0.0
-    equal = sum(1 for name in fields if name in old and name in new and same(old[name], new[name]))
-    return equal / len(fields)
 
 
 def _rule_zero(base: Any, ours: Any, theirs: Any) -> Any:

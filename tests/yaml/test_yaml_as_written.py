@@ -282,3 +282,34 @@ def test_json_strings_that_hold_several_lines_merge_line_by_line() -> None:
     outcome = merge_texts(base, ours, theirs, names=("b.json", "o.json", "t.json"),
                           options=MergeOptions(path_hint="o.json"))
     assert outcome.output == b'{"notes": "ONE\\ntwo\\nthree\\nFOUR\\n"}\n'
+
+
+def test_a_renamed_job_merges_with_the_other_sides_edit_inside_it() -> None:
+    base = dedent("""\
+        jobs:
+          Trigger scan:
+            runs-on: ubuntu-latest
+            permissions:
+              security-events: write
+            steps:
+              - uses: actions/checkout@v4
+        """)
+    ours = base.replace("  Trigger scan:", "  Trigger_scan:")
+    theirs = base.replace("security-events: write", "security-events: write\n      actions: read")
+    outcome = run_merge(base, ours, theirs)
+    assert outcome.exit_code == 0
+    assert outcome.output.decode() == ours.replace("security-events: write",
+                                                   "security-events: write\n      actions: read")
+
+
+def test_a_json_object_only_theirs_reordered_comes_out_in_theirs_order_as_git_gives_it() -> None:
+    from statemerge.mergefile import MergeOptions, merge_texts
+
+    base = '{\n  "deps": {\n    "b": "1",\n    "a": "1"\n  },\n  "name": "x"\n}\n'
+    ours = base.replace('"name": "x"', '"name": "y"')
+    theirs = '{\n  "deps": {\n    "a": "1",\n    "b": "1"\n  },\n  "name": "x"\n}\n'
+    code, merged = git_merge(base, ours, theirs)
+    outcome = merge_texts(base.encode(), ours.encode(), theirs.encode(),
+                          names=("b.json", "o.json", "t.json"),
+                          options=MergeOptions(path_hint="o.json"))
+    assert code == 0 and outcome.output.decode() == merged

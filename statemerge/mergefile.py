@@ -118,7 +118,7 @@ def _line_merge_if_it_holds(base: bytes, ours: bytes, theirs: bytes, value: Any,
                             ours_doc: Document) -> bytes | None:
     """What `git merge-file` gives, when it is clean and holds exactly the merged value: then a
     side's layout edits (a reordered object, respaced lines) come through as git keeps them."""
-    if len(ours) > LINE_MERGE_LIMIT or value is ours_doc.value or base == theirs:
+    if len(ours) > LINE_MERGE_LIMIT or base == theirs or ours == theirs:
         return None
     from statemerge.documents.formats import parse_value
     from statemerge.errors import InputError

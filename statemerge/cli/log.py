@@ -74,9 +74,8 @@ def append(
         key = _signing_key(agent, keys)
         done = append_event(str(log), agent, ops, time.time_ns() // 1000, key=key)
         if done.removed is not None:
-            sys.stderr.write(unfinished_message(str(log), done.removed).replace(
-                "skipped (the next append removes it)", "removed before appending"
-            ) + "\n")
+            note = unfinished_message(str(log), done.removed, "removed before appending")
+            sys.stderr.write(note + "\n")
         sys.stdout.write(done.event["id"] + "\n")
 
 

@@ -68,8 +68,11 @@ class Chains:
                     f"line {self._chained[agent]}: the chain is broken."
                 )
         else:
-            self._chained.setdefault(agent, line)
-            problem = self._link(agent, seq, event["prev"], tip)
+            if agent not in self._chained:
+                self._chained[agent] = line
+            prev = event["prev"]
+            if tip is None or prev != tip[1] or seq != tip[0] + 1:  # else: the usual, sound link
+                problem = self._link(agent, seq, prev, tip)
         if tip is None or seq > tip[0]:
             self.tips[agent] = (seq, ident, line)
         elif seq == tip[0] and ident != tip[1]:  # a fork: its successor may name either
@@ -77,7 +80,8 @@ class Chains:
             if siblings is None or siblings[0] != seq:
                 self._siblings[agent] = siblings = (seq, set())
             siblings[1].add(ident)
-        self._note(agent, seq, ident)
+        if self._watched:
+            self._note(agent, seq, ident)
         return problem
 
     def _link(self, agent: str, seq: int, prev: str | None, tip: Tip | None) -> str | None:

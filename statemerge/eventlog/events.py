@@ -157,7 +157,7 @@ def header_problem(event: Any) -> str | None:
     which keeps its hot path short."""
     if (
         type(event) is dict
-        and (len(event) == 6 or chain_problem(event) is None)
+        and (len(event) == 6 or _chain_fields_fine(event))
         and type(agent := event.get("agent")) is str
         and agent
         and type(seq := event.get("seq")) is int
@@ -202,6 +202,17 @@ def _header_problem(event: Any) -> str:
     return chain_problem(event) or "'ops' must be a non-empty list of operations."
 
 
+def _chain_fields_fine(event: dict[str, Any]) -> bool:
+    """`chain_problem(event) is None`, quickly for the usual event: seven fields, one of them
+    `prev` (the other six the caller checks)."""
+    if len(event) == 7 and "prev" in event:
+        prev = event["prev"]
+        if prev is None:
+            return event.get("seq") == 1
+        return type(prev) is str and len(prev) == 71 and prev.startswith(ID_PREFIX) and event.get("seq") != 1
+    return chain_problem(event) is None
+
+
 def chain_problem(event: dict[str, Any]) -> str | None:
     """Why an event's `prev` and `sig` (when present) are malformed, or None; the other fields
     are the caller's to check."""
@@ -212,7 +223,7 @@ def chain_problem(event: dict[str, Any]) -> str | None:
         if event["seq"] == 1:
             if prev is not None:
                 return "'prev' must be null at seq 1: there is no earlier event."
-        elif type(prev) is not str or not _DIGEST.match(prev):
+        elif type(prev) is not str or len(prev) != 71 or not prev.startswith(ID_PREFIX):
             return "'prev' must be the id of the agent's previous event ('sha256:' and 64 hex digits)."
     if "sig" in event and (type(event["sig"]) is not str or not _SIG.match(event["sig"])):
         return "'sig' must be 'hmac-sha256:' and 64 hex digits."

@@ -61,12 +61,11 @@ def numbered_lines(handle: IO[bytes], progress: Progress | None = None) -> LogLi
     return LogLines(handle, progress)
 
 
-def unfinished_message(path: str, line: int) -> str:
-    """The one line said about a last line without its newline."""
-    return (
-        f"{path}:{line}: the last line has no newline: an append that did not finish; "
-        "skipped (the next append removes it)."
-    )
+def unfinished_message(
+    path: str, line: int, done: str = "skipped (the next append removes it)"
+) -> str:
+    """The one line said about a last line without its newline, and what was `done` with it."""
+    return f"{path}:{line}: the last line has no newline: an append that did not finish; {done}."
 
 
 @contextmanager

@@ -266,3 +266,15 @@ def test_a_fork_is_reported_once_and_its_successor_may_name_either_sibling() -> 
     assert len(found) == 1 and "repeats" in found[0][1]
     result = replay(split_lines(merged), source="t")
     assert len(result.skipped) == 1  # the sibling, reported; the chain goes on
+
+
+def test_replay_refuses_any_changed_byte_of_any_line_naming_that_line() -> None:
+    lines = [raw + b"\n" for _, raw in split_lines(LOG)]
+    for target, line in enumerate(lines):
+        for position in range(len(line) - 1):  # every byte but the newline
+            changed = bytearray(line)
+            changed[position] = ord("Z") if changed[position] != ord("Z") else ord("Y")
+            log = b"".join([*lines[:target], bytes(changed), *lines[target + 1 :]])
+            with pytest.raises(ParseError) as caught:
+                replay(split_lines(log), source="t")
+            assert caught.value.line == target + 1, (target, position, caught.value)

@@ -224,7 +224,27 @@ def _status_line(state: object) -> str:
     assert isinstance(state, LockState)
     if not state.held:
         return "not locked"
-    return f"locked by {describe_holder(state.holder)}" if state.holder else "locked"
+    if state.holder is None:
+        return "locked"
+    line = f"locked by {describe_holder(state.holder)}"
+    if _ended(state.holder.pid, state.holder.host):
+        line += "; that process has ended, and the command it ran still holds the lock"
+    return line
+
+
+def _ended(pid: int, host: str) -> bool:
+    """Whether process `pid` of `host` is known to have ended (only this host's can be known)."""
+    import socket
+
+    if host != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, but is not ours to signal
+        return False
+    return False
 
 
 def _run_child(command: list[str], lock_env: dict[str, str], lock_fds: tuple[int, ...]) -> int:

@@ -42,7 +42,10 @@ def test_a_lock_killed_with_9_stays_held_until_its_command_ends(tmp_path: Path, 
     wait_for(have_read)
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
-    assert statemerge("lock", "--status", str(state)).stdout.startswith("locked by")
+    status = statemerge("lock", "--status", str(state)).stdout
+    assert status.startswith("locked by") and status.endswith(
+        "; that process has ended, and the command it ran still holds the lock\n"
+    )
 
     if second == "update":
         other = statemerge("update", str(state), "inc", "/n", "1", "--timeout", "30")

@@ -28,7 +28,7 @@ from bench._timing import run_once
 from statemerge.clocks import Hlc
 from statemerge.eventlog import merge_logs, verify_log
 from statemerge.eventlog.events import event_line, new_event
-from statemerge.eventlog.logfile import numbered_lines
+from statemerge.logfile import numbered_lines
 from statemerge.eventlog.replay import Replayer
 
 DATA = Path(__file__).resolve().parent / "data" / "eventlog"

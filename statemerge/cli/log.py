@@ -51,7 +51,7 @@ def append(
     """Append one event (its seq, clock, hlc and id computed) as one atomic line; prints its id."""
     with handled():
         from statemerge.errors import UsageError
-        from statemerge.eventlog.logfile import append_event
+        from statemerge.logfile import append_event
         from statemerge.patch import parse_op_words
 
         if not agent:
@@ -101,7 +101,7 @@ def merge(
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.eventlog import merge_logs
-        from statemerge.eventlog.logfile import read_log_bytes
+        from statemerge.logfile import read_log_bytes
 
         names = [str(path) for path in logs]
         merged = merge_logs([read_log_bytes(name) for name in names], sources=names)
@@ -115,7 +115,7 @@ def merge(
 def verify(log: LogArg) -> None:
     """Check ids, seq gaps and repeats, clock and hlc growth, parse errors; exit 1 on problems."""
     with handled():
-        from statemerge.eventlog.logfile import (
+        from statemerge.logfile import (
             ends_with_newline,
             log_size,
             numbered_lines,
@@ -149,7 +149,7 @@ def history(
     """The events that wrote at POINTER, inside it or over it, oldest first."""
     with handled():
         from statemerge.eventlog.history import history as touches_of
-        from statemerge.eventlog.logfile import numbered_lines, open_log
+        from statemerge.logfile import numbered_lines, open_log
         from statemerge.report.log import history_json, history_table
 
         name = str(log)
@@ -178,7 +178,7 @@ def compact(
         from statemerge.documents import write_atomic
         from statemerge.errors import UsageError
         from statemerge.eventlog.events import split_lines
-        from statemerge.eventlog.logfile import locked_log, open_log
+        from statemerge.logfile import locked_log, open_log
         from statemerge.eventlog.replay import replay as replay_lines
 
         name = str(log)
@@ -199,7 +199,7 @@ def compact(
 
 
 def _replay(name: str, start: Snapshot | None, until: str | None) -> ReplayResult:
-    from statemerge.eventlog.logfile import log_size, numbered_lines, open_log
+    from statemerge.logfile import log_size, numbered_lines, open_log
     from statemerge.eventlog.replay import Replayer
     from statemerge.report.log import progress
 

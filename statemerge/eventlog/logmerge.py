@@ -33,7 +33,7 @@ from statemerge.eventlog.events import (
     iter_lines,
     parse_line,
 )
-from statemerge.heap import paused_gc
+from statemerge.gcpause import paused_gc
 
 # One event as merge sorts it: ((hlc order, agent, seq, id), canonical line, clock items).
 Key = tuple[str, str, int, str]

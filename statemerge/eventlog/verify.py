@@ -21,7 +21,7 @@ from statemerge.eventlog.events import (
     iter_lines,
     parse_line,
 )
-from statemerge.heap import paused_gc
+from statemerge.gcpause import paused_gc
 
 
 @dataclass(frozen=True)

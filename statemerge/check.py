@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from statemerge.errors import DuplicateKeyError, InputError, NodeError, ParseError, UsageError
-from statemerge.gitdriver import conflict_marker_lines
+from statemerge.git.driver import conflict_marker_lines
 
 DEFAULT_INCLUDE = ("*.json", "*.yaml", "*.yml", "*.jsonl")
 SKIPPED_FOLDERS = (".git", ".hg", ".svn")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statemerge.errors import InputError, UsageError
-from statemerge.gitdriver import DEFAULT_PATTERNS, DRIVER, git_output
+from statemerge.git.driver import DEFAULT_PATTERNS, DRIVER, git_output
 
 __all__ = ["DEFAULT_PATTERNS", "DRIVER"]
 

@@ -115,13 +115,13 @@ def merge(
 def verify(log: LogArg) -> None:
     """Check ids, seq gaps and repeats, clock and hlc growth, parse errors; exit 1 on problems."""
     with handled():
+        from statemerge.eventlog.verify import Verifier
         from statemerge.logfile import (
             ends_with_newline,
             log_size,
             numbered_lines,
             open_log,
         )
-        from statemerge.eventlog.verify import Verifier
         from statemerge.report.log import problem_lines, progress
 
         name = str(log)
@@ -178,8 +178,8 @@ def compact(
         from statemerge.documents import write_atomic
         from statemerge.errors import UsageError
         from statemerge.eventlog.events import split_lines
-        from statemerge.logfile import locked_log, open_log
         from statemerge.eventlog.replay import replay as replay_lines
+        from statemerge.logfile import locked_log, open_log
 
         name = str(log)
         with open_log(name):
@@ -199,8 +199,8 @@ def compact(
 
 
 def _replay(name: str, start: Snapshot | None, until: str | None) -> ReplayResult:
-    from statemerge.logfile import log_size, numbered_lines, open_log
     from statemerge.eventlog.replay import Replayer
+    from statemerge.logfile import log_size, numbered_lines, open_log
     from statemerge.report.log import progress
 
     replayer = Replayer(source=name, start=start, until=until)

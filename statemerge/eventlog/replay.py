@@ -41,7 +41,7 @@ WINDOW_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
-class Conflict:
+class ReplayConflict:
     """Concurrent events whose writes met at `path`; `events` are their ids, earlier first."""
 
     path: str
@@ -73,7 +73,7 @@ class ReplayResult:
     hlc: str | None
     applied: int = 0
     after_until: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[ReplayConflict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 
     def report(self) -> dict[str, Any]:
@@ -112,7 +112,7 @@ class Replayer:
         self.window = Window(window_limit, self.result.frontier)
         self._kept = self.window.lines  # for the hot path
         self._filtered = bool(covered) or until is not None
-        self._seen_conflicts: set[Conflict] = set()
+        self._seen_conflicts: set[ReplayConflict] = set()
         self._first = True
 
     def feed(self, number: int, raw: bytes) -> None:
@@ -246,14 +246,14 @@ class Replayer:
         unseen = window.between(context)
         edits, found = window.integrate(edits, context, order, in_list, unseen)
         for kind, path, other in found:
-            self._conflict(Conflict(format_pointer(path), kind, (other.id, event["id"])))
+            self._conflict(ReplayConflict(format_pointer(path), kind, (other.id, event["id"])))
         frontier = dict(self.result.frontier)
         frontier[event["agent"]] = event["seq"] - 1
         if window.lost(context, frontier, unseen):
-            self._conflict(Conflict("", STALE_CONTEXT, (event["id"],)))
+            self._conflict(ReplayConflict("", STALE_CONTEXT, (event["id"],)))
         return [edit.to_op() for edit in edits]
 
-    def _conflict(self, conflict: Conflict) -> None:
+    def _conflict(self, conflict: ReplayConflict) -> None:
         if conflict not in self._seen_conflicts:
             self._seen_conflicts.add(conflict)
             self.result.conflicts.append(conflict)

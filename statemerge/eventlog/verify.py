@@ -25,7 +25,7 @@ from statemerge.gcpause import paused_gc
 
 
 @dataclass(frozen=True)
-class Problem:
+class LogProblem:
     """One thing wrong with a log, at a 1-based line."""
 
     line: int
@@ -46,7 +46,7 @@ class Verifier:
     """Feed it the lines of one log in order, then read `problems`."""
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self.problems: list[LogProblem] = []
         self.agents: dict[str, _Agent] = {}
         self.events = 0
         self._first = True
@@ -76,14 +76,14 @@ class Verifier:
         self.events += 1
         self._check_event(value, number)
 
-    def finish(self, *, ends_with_newline: bool, last_line: int) -> list[Problem]:
+    def finish(self, *, ends_with_newline: bool, last_line: int) -> list[LogProblem]:
         """The problems found, with one for a last line cut short."""
         if not ends_with_newline and last_line:
             self._report(last_line, "the last line has no newline: it may have been cut short.")
         return self.problems
 
     def _report(self, number: int, message: str) -> None:
-        self.problems.append(Problem(number, message[:1].upper() + message[1:]))
+        self.problems.append(LogProblem(number, message[:1].upper() + message[1:]))
 
     def _start_at(self, mark: Checkpoint, number: int) -> None:
         stamp = hlc_key(mark.hlc)
@@ -132,7 +132,7 @@ class Verifier:
             last.seq, last.line, last.clock, last.hlc = seq, number, clock, stamp
 
 
-def verify_log(data: bytes, *, source: str) -> list[Problem]:
+def verify_log(data: bytes, *, source: str) -> list[LogProblem]:
     """Every problem of a log, in line order; empty when the log is sound. The problems carry
     line numbers; `source` (the log's name) is for the caller's messages."""
     verifier = Verifier()

@@ -17,8 +17,8 @@ from statemerge.store.base import (
     DEFAULT_TIMEOUT,
     Holder,
     LockState,
-    Snapshot,
     Store,
+    StoredValue,
     default_agent,
 )
 from statemerge.store.metrics import CallStats
@@ -31,8 +31,8 @@ __all__ = [
     "Holder",
     "LockState",
     "RetryPolicy",
-    "Snapshot",
     "Store",
+    "StoredValue",
     "default_agent",
     "open_store",
 ]

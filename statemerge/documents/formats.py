@@ -56,12 +56,6 @@ def read_value(path: str | os.PathLike[str], fmt: str | None = None) -> Any:
 
 def dump_canonical(value: Any) -> bytes:
     """Canonical JSON: sorted keys, no spaces, UTF-8, a trailing newline. Equal values, equal bytes."""
-    import orjson
+    from statemerge.jsonvalue import canonical_json
 
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
-    except TypeError:  # integers beyond 64 bits
-        import json
-
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return text.encode() + b"\n"
+    return canonical_json(value) + b"\n"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statemerge.errors import DuplicateKeyError, ParseError
+from statemerge.jsonvalue import loads_strict
 
 MAX_DEPTH = 1000
 
@@ -137,10 +138,6 @@ def parse_json_layout(data: bytes, text: str, source: str) -> tuple[Any, JsonLay
     return _parse_exactly(text, source), layout, False
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
-
-
 class _Duplicate(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
@@ -168,7 +165,7 @@ def _parse_exactly(text: str, source: str) -> Any:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(_stack_depth() + MAX_DEPTH + 20)  # the C scanner nests one per level
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+        return loads_strict(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as error:
         raise ParseError(source, _sentence(error.msg), error.lineno, error.colno) from None
     except _Duplicate as duplicate:

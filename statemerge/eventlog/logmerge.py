@@ -26,7 +26,6 @@ from statemerge.errors import InputError
 from statemerge.eventlog.events import (
     Checkpoint,
     as_event,
-    canonical_json,
     checkpoint_of,
     event_id,
     hlc_order,
@@ -34,6 +33,7 @@ from statemerge.eventlog.events import (
     parse_line,
 )
 from statemerge.gcpause import paused_gc
+from statemerge.jsonvalue import canonical_json
 
 # One event as merge sorts it: ((hlc order, agent, seq, id), canonical line, clock items).
 Key = tuple[str, str, int, str]

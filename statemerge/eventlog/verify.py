@@ -13,7 +13,6 @@ from statemerge.clocks import vv_leq
 from statemerge.errors import ParseError
 from statemerge.eventlog.events import (
     Checkpoint,
-    canonical_json,
     checkpoint_of,
     digest,
     event_problem,
@@ -22,6 +21,7 @@ from statemerge.eventlog.events import (
     parse_line,
 )
 from statemerge.gcpause import paused_gc
+from statemerge.jsonvalue import canonical_json
 
 
 @dataclass(frozen=True)

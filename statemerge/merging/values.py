@@ -7,9 +7,9 @@ is layout, not data, so `{"a":1,"b":2}` equals `{"b":2,"a":1}`.
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Any, Final
+
+from statemerge.jsonvalue import comparable_json
 
 
 class _Absent:
@@ -32,16 +32,6 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 
-def _dumps(value: Any, sort_keys: bool) -> bytes:
-    orjson = sys.modules.get("orjson")  # used when a large document already loaded it
-    if orjson is not None:
-        try:
-            return bytes(orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0))
-        except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
-            pass
-    return json.dumps(value, sort_keys=sort_keys, separators=(",", ":")).encode()
-
-
 def same(a: Any, b: Any) -> bool:
     """JSON equality: key order ignored, booleans are not numbers, 1 is not 1.0.
 
@@ -52,13 +42,14 @@ def same(a: Any, b: Any) -> bool:
     if type(a) is not type(b) or a != b:
         return False
     if isinstance(a, dict | list):
-        return _dumps(a, False) == _dumps(b, False) or _dumps(a, True) == _dumps(b, True)
+        return (comparable_json(a, sort_keys=False) == comparable_json(b, sort_keys=False)
+                or comparable_json(a, sort_keys=True) == comparable_json(b, sort_keys=True))
     return True
 
 
 def canonical(value: Any) -> bytes:
     """A canonical serialization: equal values (by `same`) give equal bytes."""
-    return _dumps(value, True)
+    return comparable_json(value, sort_keys=True)
 
 
 def identity(value: Any) -> Any:

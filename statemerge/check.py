@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, InputError, NodeError, ParseError, UsageError
 from statemerge.git.driver import conflict_marker_lines
 from statemerge.git.runner import failure_detail, run_git
@@ -170,11 +171,9 @@ def check_targets(
 
 def check_bytes(path: str, data: bytes, *, schema: SchemaValidator | None = None) -> list[Problem]:
     """Everything wrong with one file's content (an empty list when it is fine)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return [Problem("encoding", f"not UTF-8: byte {data[error.start]:#04x}.", line)]
+    bad = not_utf8(data)
+    if bad is not None:
+        return [Problem("encoding", f"not UTF-8: byte {bad.byte:#04x}.", bad.line)]
     markers = marker_problems(data)
     if markers:
         return markers

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from statemerge.errors import StatemergeError, UsageError
+from statemerge.errors import StatemergeError, UsageError, error_line
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def run_merge(request: MergeRequest) -> int:
     try:
         return _run(request)
     except StatemergeError as error:
-        sys.stderr.write(f"statemerge: {error.message}\n")
+        sys.stderr.write(error_line(error.message) + "\n")
         return error.exit_code
 
 

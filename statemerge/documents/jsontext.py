@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, ParseError
 from statemerge.jsonvalue import loads_strict
 
@@ -25,12 +26,10 @@ def decode(data: bytes, source: str) -> str:
     """UTF-8 text (a BOM is dropped); binary or other encodings are bad input."""
     if b"\x00" in data:
         raise ParseError(source, "binary content (NUL bytes); expected a UTF-8 text file.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(source, "not valid UTF-8 text.", line) from None
-    return text.removeprefix("\ufeff")
+    bad = not_utf8(data)
+    if bad is not None:
+        raise ParseError(source, "not valid UTF-8 text.", bad.line)
+    return data.decode("utf-8").removeprefix("\ufeff")
 
 
 @dataclass(frozen=True)

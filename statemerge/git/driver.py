@@ -15,7 +15,8 @@ import re
 import sys
 from dataclasses import dataclass, replace
 
-from statemerge.errors import InputError, RulesError, UsageError
+from statemerge.documents.utf8 import not_utf8
+from statemerge.errors import InputError, RulesError, UsageError, error_line
 from statemerge.git.runner import git_output, run_git
 
 DRIVER = "statemerge"
@@ -132,11 +133,9 @@ def merge_file(args: DriverArgs, environ: os._Environ[str] | dict[str, str]) -> 
 def unmergeable_reason(path: str, sides: list[bytes], marker_size: int = 7) -> str | None:
     """Why the three sides must go to a line merge (not UTF-8, conflict markers), or None."""
     for side, data in zip(SIDE_NAMES, sides, strict=True):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            return f"{path}: {side} is not UTF-8 (byte {data[error.start]:#04x} on line {line})."
+        bad = not_utf8(data)
+        if bad is not None:
+            return f"{path}: {side} is not UTF-8 (byte {bad.byte:#04x} on line {bad.line})."
         for size in sorted({7, marker_size}):
             lines = conflict_marker_lines(data, size)
             if lines:
@@ -195,6 +194,6 @@ def _write_result(path: str, data: bytes) -> None:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"statemerge: {message}\n")
+    sys.stderr.write(error_line(message) + "\n")
     sys.stderr.flush()
 

@@ -1,7 +1,7 @@
 """`statemerge git install/uninstall/status/merge-driver`.
 
 `git merge-driver` normally never reaches this module: cli/main.py hands it straight to
-`gitdriver.driver_main` to skip Typer's start-up. The command here exists for `--help` and
+`git.driver.driver_main` to skip Typer's start-up. The command here exists for `--help` and
 completion, and calls the same function.
 """
 

@@ -1,8 +1,9 @@
-"""JSON values as bytes: the canonical dump and the strict load, in one place for every module.
+"""JSON values: the canonical dump, the strict load and JSON equality, one place for every module.
 
 orjson is fast but its import costs tens of milliseconds, and it refuses integers beyond 64 bits;
 the standard library is the fallback for those. Strict loading refuses `NaN` and `Infinity`, which
-Python's `json` would accept but which are not JSON.
+Python's `json` would accept but which are not JSON. Equality is JSON's: `true` is not `1`, and
+`1` is not `1.0` (a side that rewrote one as the other changed the document); key order is layout.
 
 >>> canonical_json({"b": [1, 2.5], "a": "é"})
 b'{"a":"\\xc3\\xa9","b":[1,2.5]}'
@@ -46,6 +47,33 @@ def comparable_json(value: Any, *, sort_keys: bool) -> bytes:
 def _standard_dump(value: Any, *, sort_keys: bool) -> bytes:
     text = json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False)
     return text.encode()
+
+
+def same(a: Any, b: Any) -> bool:
+    """JSON equality: key order ignored, booleans are not numbers, 1 is not 1.0.
+
+    Python's `==` (C speed) settles most cases; a serialization check settles the rest.
+    """
+    if a is b:
+        return True
+    if type(a) is not type(b) or a != b:
+        return False
+    if isinstance(a, dict | list):
+        return (comparable_json(a, sort_keys=False) == comparable_json(b, sort_keys=False)
+                or comparable_json(a, sort_keys=True) == comparable_json(b, sort_keys=True))
+    return True
+
+
+def canonical_value(value: Any) -> bytes:
+    """A canonical serialization: equal values (by `same`) give equal bytes."""
+    return comparable_json(value, sort_keys=True)
+
+
+def identity(value: Any) -> Any:
+    """A hashable key for a value, distinguishing booleans from numbers and 1 from 1.0."""
+    if isinstance(value, dict | list):
+        return ("c", canonical_value(value))
+    return (type(value).__name__, value)
 
 
 def loads_strict(

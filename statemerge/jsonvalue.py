@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -32,20 +33,52 @@ def canonical_json(value: Any) -> bytes:
         return _standard_dump(value, sort_keys=True)
 
 
+@dataclass(frozen=True)
+class Alias:
+    """A YAML alias (`*name`) as written: it merges as one value, so it stays an alias and a
+    change to its anchored node reaches it."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value under a custom YAML tag (`!Ref x`), compared by tag and value, merged whole."""
+
+    tag: str
+    value: Any
+
+    def __hash__(self) -> int:
+        return hash((self.tag, canonical_value(self.value)))
+
+
+def json_default(value: Any) -> Any:
+    """How YAML's atoms appear in JSON reports: `{"$alias": name}`, `{"$tag": tag, "value": v}`."""
+    if isinstance(value, Alias):
+        return {"$alias": value.name}
+    if isinstance(value, Tagged):
+        return {"$tag": value.tag, "value": value.value}
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
 def comparable_json(value: Any, *, sort_keys: bool) -> bytes:
-    """Compact JSON for comparing values within one run (never stored): orjson only when
-    something already loaded it, so a small merge does not pay for its import."""
+    """Compact JSON for comparing values within one run (never stored; YAML's atoms included):
+    orjson only when something already loaded it, so a small merge does not pay for its import."""
     orjson = sys.modules.get("orjson")
     if orjson is not None:
+        option = orjson.OPT_PASSTHROUGH_DATACLASS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
         try:
-            return bytes(orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0))
+            return bytes(orjson.dumps(value, option=option, default=json_default))
         except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
             pass
-    return _standard_dump(value, sort_keys=sort_keys)
+    return _standard_dump(value, sort_keys=sort_keys, default=json_default)
 
 
-def _standard_dump(value: Any, *, sort_keys: bool) -> bytes:
-    text = json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False)
+def _standard_dump(
+    value: Any, *, sort_keys: bool, default: Callable[[Any], Any] | None = None
+) -> bytes:
+    text = json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False,
+                      default=default)
     return text.encode()
 
 

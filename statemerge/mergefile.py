@@ -77,6 +77,12 @@ def merge_texts(
     if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
         sys.setrecursionlimit(10_000)
     fmt = detect_format(options.path_hint or names[1], options.fmt)
+    if fmt == "yaml":
+        from statemerge.yamlmerge import merge_yaml
+
+        rules, rules_path = _rules(options)
+        return merge_yaml(base, ours, theirs, names=names, options=options, rules=rules,
+                          rules_path=rules_path)
     pieces: dict[bytes, Any] = {}  # identical pieces of the three versions parse once
     base_doc = parse_document(base, names[0], fmt, empty_is_absent=True, cache=pieces)
     ours_doc = parse_document(ours, names[1], fmt, cache=pieces)

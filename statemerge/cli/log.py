@@ -233,9 +233,9 @@ def _until(text: str | None) -> str | None:
 
 def _state_bytes(state: Any, name: str) -> bytes:
     if name.lower().endswith((".yaml", ".yml")):
-        import yaml
+        from statemerge.documents.yamlwrite import dump_yaml
 
-        return yaml.safe_dump(state, sort_keys=False, allow_unicode=True).encode()
+        return dump_yaml(state).encode()
     return _json_bytes(state)
 
 

@@ -108,6 +108,13 @@ class Merger:
             from statemerge.merging.arrays import merge_arrays
 
             return merge_arrays(self, base, ours, theirs, path)
+        elif (isinstance(ours, str) and isinstance(theirs, str) and isinstance(base, str)
+              and ("\n" in base or "\n" in ours or "\n" in theirs)):
+            from statemerge.merging.linemerge import merge_text
+
+            merged = merge_text(base, ours, theirs)  # several lines: merged line by line
+            if merged is not None:
+                return merged
         if base is ABSENT:
             kind = "add/add"
         elif ours is ABSENT:

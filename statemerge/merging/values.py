@@ -1,17 +1,18 @@
 """JSON values as the merge sees them: ABSENT, the value of a key or element that is not there.
 
-JSON equality (`same`) and identity keys (`identity`) live in `statemerge.jsonvalue`, shared with
-the document readers; they are re-exported here for the merge's modules.
+JSON equality (`same`), identity keys (`identity`) and YAML's atoms (`Alias`, `Tagged`) live in
+`statemerge.jsonvalue`, shared with the document readers; they are re-exported here.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from statemerge.jsonvalue import Alias, Tagged, identity, json_default, same
 from statemerge.jsonvalue import canonical_value as canonical
-from statemerge.jsonvalue import identity, same
 
-__all__ = ["ABSENT", "canonical", "identity", "same"]  # equality lives in jsonvalue
+# Equality and YAML's atoms live in jsonvalue (shared with the readers); re-exported for the merge.
+__all__ = ["ABSENT", "Alias", "Tagged", "canonical", "identity", "json_default", "same"]
 
 
 class _Absent:

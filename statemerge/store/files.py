@@ -251,10 +251,9 @@ def render(value: Any, previous: Document | None, fmt: Format) -> bytes:
     if previous is not None and previous.value is not ABSENT:
         return previous.render(value).encode()
     if fmt == "yaml":
-        import yaml
+        from statemerge.documents.yamlwrite import dump_yaml
 
-        text = yaml.safe_dump(value, sort_keys=False, allow_unicode=True, default_flow_style=False)
-        return text.encode()
+        return dump_yaml(value).encode()
     from statemerge.documents.jsontext import JsonLayout
     from statemerge.documents.jsontext import render as render_json
 

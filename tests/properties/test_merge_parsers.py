@@ -30,6 +30,25 @@ words = st.one_of(
 )
 
 
+option_words = st.one_of(
+    st.tuples(st.sampled_from(["-o", "--output", "--rules", "--report-json"]), paths),
+    st.tuples(st.sampled_from(["-L", "--label"]), st.sampled_from(["ours", "x y", "-", "", "é"])),
+    st.tuples(st.just("--conflict"), st.sampled_from(["markers", "object", "ours", "theirs"])),
+    st.tuples(st.just("--format"), st.sampled_from(["json", "yaml"])),
+    st.tuples(st.just("--marker-size"), st.sampled_from(["1", "7", "12", "0", "007"])),
+    st.tuples(st.sampled_from(["--diff3", "-q", "--quiet"])),
+)
+
+
+@st.composite
+def plausible_calls(draw: st.DrawFn) -> list[str]:
+    """Three paths and options in any order: most of these the fast parser accepts."""
+    pieces: list[tuple[str, ...]] = [(draw(paths),) for _ in range(3)]
+    pieces += draw(st.lists(option_words, max_size=6))
+    order = draw(st.permutations(range(len(pieces))))
+    return [word for index in order for word in pieces[index]]
+
+
 def typer_parse(args: list[str]) -> MergeRequest | None:
     """The request the Typer command would run, or None when it refuses the arguments."""
     try:
@@ -40,7 +59,7 @@ def typer_parse(args: list[str]) -> MergeRequest | None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(words, max_size=9))
+@given(st.one_of(st.lists(words, max_size=9), plausible_calls()))
 def test_the_fast_parser_and_typer_build_the_same_request(args: list[str]) -> None:
     fast = parse_merge_args(args)
     if fast is not None:

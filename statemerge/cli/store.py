@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from statemerge.cli.common import handled
+from statemerge.errors import error_line
 
 if TYPE_CHECKING:
     from statemerge.store import CallStats
@@ -154,7 +155,7 @@ def lock(
         ):
             code = _run_child(command, opened.lock_env(), opened.lock_fds())
             if opened.lock_lost:
-                sys.stderr.write(f"statemerge: {store}: the lock was lost while COMMAND ran.\n")
+                sys.stderr.write(error_line(f"{store}: the lock was lost while COMMAND ran.") + "\n")
     raise typer.Exit(code)
 
 

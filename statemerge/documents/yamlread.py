@@ -137,7 +137,7 @@ def read_stream(text: str, source: str) -> YamlStream:
     from yaml import MarkedYAMLError, YAMLError
     from yaml._yaml import CParser
 
-    from statemerge.heap import paused_gc
+    from statemerge.gcpause import paused_gc
 
     parser = CParser(text)
     try:

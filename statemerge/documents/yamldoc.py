@@ -14,7 +14,7 @@ from statemerge.documents.yamlread import Node, YamlStream, read_stream
 from statemerge.documents.yamlspans import SpanWriter, _Fresh
 from statemerge.documents.yamlwrite import YamlStyle, dump_yaml
 from statemerge.errors import InputError
-from statemerge.merging.values import ABSENT, same
+from statemerge.jsonvalue import ABSENT, same
 
 Mode = Literal["single", "keyed", "position"]
 

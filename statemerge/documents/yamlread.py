@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from statemerge.errors import DuplicateKeyError, ParseError
-from statemerge.merging.values import Alias, Tagged
+from statemerge.jsonvalue import Alias, Tagged
 
 MAX_DEPTH = 1000
 MAX_INT_DIGITS = 4300  # Python's own limit for int(str)

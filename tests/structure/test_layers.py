@@ -23,9 +23,6 @@ HEAVY = {"typer", "rich", "deepdiff", "ruamel", "yaml", "jsonschema"}
 # nothing may be added here. (module, imported unit)
 KNOWN: dict[tuple[str, str], str] = {
     ("statemerge.merging.rules", "documents"): "rules-file discovery moves to statemerge/rulesfile.py",
-    ("statemerge.documents.layout", "merging"): "layout.splice stops borrowing the structural Merger",
-    ("statemerge.documents.yaml", "merging"): "yaml.py takes same/identity from statemerge.jsonvalue",
-    ("statemerge.yamlmerge", "mergefile"): "MergeOptions/MergeOutcome move below mergefile",
 }
 
 

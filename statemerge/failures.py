@@ -11,28 +11,15 @@ import contextlib
 import os
 import sys
 
-from statemerge.errors import StatemergeError
+from statemerge.errors import StatemergeError, error_line
 
 INTERNAL_ERROR = 3
 DEBUG_ENV = "STATEMERGE_DEBUG"
 
 
-def error_line(error: StatemergeError) -> str:
-    """The one line a user sees for an error (a message from a parser that spans lines, such as
-    a YAML problem with its context, is joined into one)."""
-    return f"statemerge: {one_line(error.message)}"
-
-
-def one_line(message: str) -> str:
-    """`message` with its line breaks (and the indentation after them) turned into spaces."""
-    if "\n" not in message and "\r" not in message:
-        return message
-    return " ".join(part.strip() for part in message.splitlines() if part.strip())
-
-
 def report_error(error: StatemergeError) -> int:
     """Write the error's line to stderr; its exit code."""
-    sys.stderr.write(error_line(error) + "\n")
+    sys.stderr.write(error_line(error.message) + "\n")
     return error.exit_code
 
 
@@ -47,7 +34,7 @@ def internal_error_line(error: BaseException) -> str:
     if len(detail) > 200:
         detail = detail[:199] + "…"
     kind = type(error).__name__
-    return f"statemerge: internal error: {kind}{': ' + detail if detail else ''}; please report it."
+    return error_line(f"internal error: {kind}{': ' + detail if detail else ''}; please report it.")
 
 
 def tolerant_streams() -> None:
@@ -66,7 +53,7 @@ def report_internal_error(error: BaseException) -> int:
     A closed stdout (`statemerge ... | head`) is not a bug: one line, exit 2.
     """
     if isinstance(error, BrokenPipeError):
-        sys.stderr.write("statemerge: stdout was closed before all output was written.\n")
+        sys.stderr.write(error_line("stdout was closed before all output was written.") + "\n")
         return 2
     if debugging():
         import traceback

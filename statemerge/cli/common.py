@@ -8,10 +8,8 @@ from contextlib import contextmanager
 
 import typer
 
-from statemerge.errors import StatemergeError
-from statemerge.failures import error_line, report_internal_error, tolerant_streams
-
-__all__ = ["error_line", "handled"]
+from statemerge.errors import StatemergeError, error_line
+from statemerge.failures import report_internal_error, tolerant_streams
 
 
 @contextmanager
@@ -24,10 +22,10 @@ def handled() -> Iterator[None]:
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise  # Typer's own ways out (exit codes, usage errors) pass through
     except StatemergeError as error:
-        sys.stderr.write(error_line(error) + "\n")
+        sys.stderr.write(error_line(error.message) + "\n")
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
-        sys.stderr.write("statemerge: interrupted.\n")
+        sys.stderr.write(error_line("interrupted.") + "\n")
         raise typer.Exit(130) from None
     except Exception as error:  # a bug: one line, never a traceback (see statemerge/failures.py)
         raise typer.Exit(report_internal_error(error)) from None

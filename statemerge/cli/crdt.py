@@ -54,13 +54,10 @@ def render_canonical(value: Any, fmt: Format) -> bytes:
     one line (an or-set element with its dots, a counter's entries), so a change is a line.
     """
     if fmt == "yaml":
-        import yaml
+        from statemerge.documents.yamlwrite import YamlStyle, dump_yaml, sorted_keys
 
-        text = yaml.safe_dump(
-            value, sort_keys=True, allow_unicode=True, default_flow_style=None, width=WIDTH
-        )
-        return text.encode()
-    from statemerge.documents.jsontext import escape_surrogates
+        return dump_yaml(sorted_keys(value), YamlStyle(flow_width=WIDTH)).encode()
+    from statemerge.jsonvalue import escape_surrogates
 
     return (escape_surrogates(pretty_json(value)) + "\n").encode()
 

@@ -1,25 +1,33 @@
 """`statemerge merge` without Typer, for plain invocations (git and scripts call it often).
 
-Understands exactly the options of the Typer command; on anything else (help, a typo, a bad
-value) it returns None and Typer handles the call, with its usual messages.
+Reads the options `mergerun` defines for both parsers; on anything it is not sure of (help, a
+typo, a value Typer would refuse) it returns None and Typer handles the call, with its messages.
+A property test feeds both parsers the same arguments and compares the requests.
 """
 
 from __future__ import annotations
 
-from statemerge.cli.mergerun import MergeRequest, run_merge
+from typing import Any
 
-_VALUED = {
-    "-o": "output", "--output": "output", "--format": "fmt", "--rules": "rules",
-    "--conflict": "conflict", "-L": "labels", "--label": "labels",
-    "--marker-size": "marker_size", "--report-json": "report_json",
-}
-_FLAGS = {"--diff3": "diff3", "-q": "quiet", "--quiet": "quiet"}
+from statemerge.cli.mergerun import (
+    FLAG_OPTIONS,
+    VALUED_OPTIONS,
+    MergeRequest,
+    merge_request,
+    run_merge,
+)
+from statemerge.documents.formats import FORMATS
+from statemerge.merging.conflicts import CONFLICT_STYLES
+
+_VALUED = {name: field for field, names in VALUED_OPTIONS.items() for name in names}
+_FLAGS = {name: field for field, names in FLAG_OPTIONS.items() for name in names}
+_CHOICES: dict[str, tuple[str, ...]] = {"conflict": CONFLICT_STYLES, "fmt": FORMATS}
 
 
 def parse_merge_args(args: list[str]) -> MergeRequest | None:
     """A MergeRequest for plain arguments, or None when Typer should handle them."""
     positional: list[str] = []
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     labels: list[str] = []
     index = 0
     while index < len(args):
@@ -33,14 +41,17 @@ def parse_merge_args(args: list[str]) -> MergeRequest | None:
                 value = args[index]
             else:
                 return None
-            if _VALUED[name] == "labels":
+            field = _VALUED[name]
+            if field == "labels":
                 labels.append(value)
-            elif _VALUED[name] == "marker_size":
-                if not value.isdigit():
+            elif field == "marker_size":
+                if not (value.isascii() and value.isdigit()) or int(value) < 1:
                     return None
                 fields["marker_size"] = int(value)
+            elif field in _CHOICES and value not in _CHOICES[field]:
+                return None
             else:
-                fields[_VALUED[name]] = value
+                fields[field] = value
         elif name in _FLAGS and not equals:
             fields[_FLAGS[name]] = True
         elif word.startswith("-") and word != "-":
@@ -48,12 +59,9 @@ def parse_merge_args(args: list[str]) -> MergeRequest | None:
         else:
             positional.append(word)
         index += 1
-    if len(positional) != 3 or fields.get("conflict", "markers") not in (
-        "markers", "object", "ours", "theirs"
-    ) or fields.get("fmt", "json") not in ("json", "yaml"):
+    if len(positional) != 3:
         return None
-    return MergeRequest(positional[0], positional[1], positional[2], labels=tuple(labels),
-                        **fields)  # type: ignore[arg-type]
+    return merge_request(*positional, labels=labels, **fields)
 
 
 def fast_merge(args: list[str]) -> int | None:

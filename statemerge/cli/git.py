@@ -1,7 +1,7 @@
 """`statemerge git install/uninstall/status/merge-driver`.
 
 `git merge-driver` normally never reaches this module: cli/main.py hands it straight to
-`gitdriver.driver_main` to skip Typer's start-up. The command here exists for `--help` and
+`git.driver.driver_main` to skip Typer's start-up. The command here exists for `--help` and
 completion, and calls the same function.
 """
 
@@ -38,7 +38,7 @@ def install(
     use_global: Annotated[bool, typer.Option("--global", help=GLOBAL_HELP)] = False,
 ) -> None:
     """Configure the merge driver and route PATTERNs to it in .gitattributes. Idempotent."""
-    from statemerge import gitinstall
+    from statemerge.git import install as gitinstall
 
     with handled():
         scope = gitinstall.find_scope(use_global)
@@ -60,7 +60,7 @@ def uninstall(
     use_global: Annotated[bool, typer.Option("--global", help=GLOBAL_HELP)] = False,
 ) -> None:
     """Remove exactly what `install` added: the driver config, its attribute lines, its files."""
-    from statemerge import gitinstall
+    from statemerge.git import install as gitinstall
 
     with handled():
         scope = gitinstall.find_scope(use_global)
@@ -81,7 +81,7 @@ def status(
     ] = None,
 ) -> None:
     """Show where the driver is configured and which files use it. Exit 1 when it is not set up."""
-    from statemerge import gitinstall
+    from statemerge.git import install as gitinstall
 
     with handled():
         statuses = gitinstall.status()
@@ -115,6 +115,6 @@ def merge_driver(
     `git merge-file` for a side that does not parse, holds conflict markers or is not UTF-8, and
     when STATEMERGE=0 is set.
     """
-    from statemerge.gitdriver import driver_main
+    from statemerge.git.driver import driver_main
 
     raise typer.Exit(driver_main(list(args)))

@@ -38,7 +38,7 @@ def fast_path(argv: list[str]) -> int | None:
     try:
         if argv[:2] == ["git", "merge-driver"]:
             _quick()
-            from statemerge.gitdriver import driver_main
+            from statemerge.git.driver import driver_main
 
             return driver_main(argv[2:])
         if argv[:1] == ["merge"]:

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from statemerge.documents.jsontext import JsonLayout, escape_surrogates
-from statemerge.merging.values import identity, same
+from statemerge.documents.jsontext import JsonLayout
+from statemerge.jsonvalue import escape_surrogates, identity, same
 
 # Strings are matched with possessive runs, not as `"(?:[^"\\]|\\.)*"`: the same strings, in
 # linear time without a backtracking stack (the alternation took seconds and gigabytes on 20 MB).

@@ -16,7 +16,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, ParseError
+from statemerge.jsonvalue import escape_surrogates, loads_strict
 
 MAX_DEPTH = 1000
 
@@ -25,12 +27,10 @@ def decode(data: bytes, source: str) -> str:
     """UTF-8 text (a BOM is dropped); binary or other encodings are bad input."""
     if b"\x00" in data:
         raise ParseError(source, "binary content (NUL bytes); expected a UTF-8 text file.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(source, "not valid UTF-8 text.", line) from None
-    return text.removeprefix("\ufeff")
+    bad = not_utf8(data)
+    if bad is not None:
+        raise ParseError(source, "not valid UTF-8 text.", bad.line)
+    return data.decode("utf-8").removeprefix("\ufeff")
 
 
 @dataclass(frozen=True)
@@ -98,25 +98,6 @@ def render(value: Any, layout: JsonLayout, *, small: bool = False) -> str:
     return body + (layout.newline if layout.final_newline else "")
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def escape_surrogates(text: str) -> str:
-    """JSON text with lone surrogates written as `\\udXXX` escapes, as the input spelled them.
-
-    Only an escape such as `"\\ud800"` puts a lone surrogate in a string, and it cannot be
-    written as UTF-8: written back raw it would fail, so it is escaped again.
-    """
-    if text.isascii():
-        return text
-    try:
-        text.encode()  # much faster than searching, and fails only on a surrogate
-        return text
-    except UnicodeEncodeError:
-        pass
-    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
 def render_bytes(value: Any, layout: JsonLayout) -> bytes:
     """`render` as bytes: orjson's output as it comes for the layouts orjson writes exactly."""
     if layout.orjson_native:
@@ -157,10 +138,6 @@ def parse_json_layout(data: bytes, text: str, source: str) -> tuple[Any, JsonLay
         except RecursionError:
             pass  # deeper than the encoder goes: the exact parser decides
     return _parse_exactly(text, source), layout, False
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
 
 
 class _Duplicate(Exception):
@@ -211,8 +188,7 @@ def _parse_exactly(text: str, source: str) -> Any:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(_stack_depth() + MAX_DEPTH + 20)  # the C scanner nests one per level
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant,
-                          parse_float=_checked_float)
+        return loads_strict(text, object_pairs_hook=_pairs, parse_float=_checked_float)
     except _UnrepresentableNumber as number:
         at = text.find(number.spelling)
         number_line = text.count("\n", 0, at) + 1

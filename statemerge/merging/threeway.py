@@ -38,6 +38,7 @@ class MergeResult:
     conflicts: list[Conflict] = field(default_factory=list)
     resolved: list[Resolution] = field(default_factory=list)
     holders: set[int] = field(default_factory=set)  # ids of the containers that hold slots
+    renamed: list[str] = field(default_factory=list)  # records renamed by one side, merged
 
     @property
     def clean(self) -> bool:
@@ -77,6 +78,7 @@ class Merger:
         self.holders: set[int] = set()  # ids of built containers that hold slots, at any depth
         self.conflicts: list[Conflict] = []
         self.resolved: list[Resolution] = []
+        self.renamed: list[str] = []  # paths of records one side renamed and merged as one
         self._lww = self.rules.has_lww
         self._crdt = crdt
 
@@ -108,6 +110,13 @@ class Merger:
             from statemerge.merging.arrays import merge_arrays
 
             return merge_arrays(self, base, ours, theirs, path)
+        elif (isinstance(ours, str) and isinstance(theirs, str) and isinstance(base, str)
+              and ("\n" in base or "\n" in ours or "\n" in theirs)):
+            from statemerge.merging.linemerge import merge_text
+
+            merged = merge_text(base, ours, theirs)  # several lines: merged line by line
+            if merged is not None:
+                return merged
         if base is ABSENT:
             kind = "add/add"
         elif ours is ABSENT:
@@ -119,8 +128,15 @@ class Merger:
         return self.conflict(path, kind, base, ours, theirs)
 
     def objects(self, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
-                path: Tokens) -> Any:
-        """Rule 1: merge key by key over the union of keys, in the merged order."""
+                path: Tokens, *, follow_renames: bool = True) -> Any:
+        """Rule 1: merge key by key over the union of keys, in the merged order. A key one side
+        renamed while the other edited its object merges as one object under the new name."""
+        from statemerge.merging.renames import renames
+
+        renamed = {**renames(base, ours, theirs), **renames(base, theirs, ours)} if (
+            follow_renames) else {}
+        if renamed and len(set(renamed.values())) == len(renamed):
+            return self._renamed_objects(base, ours, theirs, path, renamed)
         merged: dict[str, Any] = {}
         for key in _union_keys(ours, theirs, base):
             value = self.node(base.get(key, ABSENT), ours.get(key, ABSENT),
@@ -135,6 +151,17 @@ class Merger:
         ) and list(merged) == list(ours):
             return ours
         return self.built(merged, merged.values())
+
+    def _renamed_objects(self, base: dict[str, Any], ours: dict[str, Any],
+                         theirs: dict[str, Any], path: Tokens, renamed: dict[str, str]) -> Any:
+        """Rule 1 with renamed keys filed under their base names, then given their new names."""
+        new_name = {old: new for new, old in renamed.items()}
+        ours_filed = {renamed.get(key, key): value for key, value in ours.items()}
+        theirs_filed = {renamed.get(key, key): value for key, value in theirs.items()}
+        merged = self.objects(base, ours_filed, theirs_filed, path, follow_renames=False)
+        self.renamed.extend(format_pointer((*path, new)) for new in renamed)
+        return self.built({new_name.get(key, key): value for key, value in merged.items()},
+                          merged.values())
 
     def built(self, container: Any, children: Any) -> Any:
         """Note a container the merge built if a slot is in it (directly or deeper), so that the
@@ -212,4 +239,4 @@ def merge(base: Any, ours: Any, theirs: Any, rules: RuleSet | None = None, *,
     `sources` name the sides in errors (a malformed CRDT node)."""
     merger = Merger(rules, sources=sources)
     value = merger.node(base, ours, theirs, ())
-    return MergeResult(value, merger.conflicts, merger.resolved, merger.holders)
+    return MergeResult(value, merger.conflicts, merger.resolved, merger.holders, merger.renamed)

@@ -40,7 +40,7 @@ HELD_LOCKS_ENV = "STATEMERGE_HELD_LOCKS"
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class StoredValue:
     """The value of a store and its etag; `exists` is False for a store never written."""
 
     value: Any
@@ -139,7 +139,7 @@ class Store(ABC):
         """A name of the store that is the same for every process that opens it."""
 
     @abstractmethod
-    def read(self) -> Snapshot:
+    def read(self) -> StoredValue:
         """The current value and its etag."""
 
     @abstractmethod
@@ -168,6 +168,11 @@ class Store(ABC):
     @abstractmethod
     def lock_env(self) -> dict[str, str]:
         """Environment entries for a child process run under the lock this store holds now."""
+
+    def lock_fds(self) -> tuple[int, ...]:
+        """Descriptors a child process run under the lock inherits, so that the lock lives as
+        long as the child does even if this process dies (the file backend's flock)."""
+        return ()
 
     def check_etag(self, etag: str) -> None:  # noqa: B027 - any text may be an etag by default
         """Raise UsageError for text that cannot be an etag of this backend."""

@@ -36,8 +36,8 @@ from statemerge.store.base import (
     DEFAULT_TIMEOUT,
     Holder,
     LockState,
-    Snapshot,
     Store,
+    StoredValue,
     held_locks_env,
     inherited_lock_token,
 )
@@ -104,13 +104,13 @@ class EtcdStore(Store):
     def close(self) -> None:
         self.client.close()
 
-    def read(self) -> Snapshot:
+    def read(self) -> StoredValue:
         answer = self.client.call("/v3/kv/range", {"key": self._key}, deadline=self.deadline(None))
         kvs = answer.get("kvs") or []
         if not kvs:
-            return Snapshot(None, "0", False)
+            return StoredValue(None, "0", False)
         value = parse_value(unb64(kvs[0].get("value", "")), self.url, "json")
-        return Snapshot(value, str(kvs[0]["mod_revision"]), True)
+        return StoredValue(value, str(kvs[0]["mod_revision"]), True)
 
     def check_etag(self, etag: str) -> None:
         if not etag.isdigit():
@@ -122,7 +122,7 @@ class EtcdStore(Store):
         self.check_etag(etag)
         import json
 
-        from statemerge.documents.jsontext import escape_surrogates
+        from statemerge.jsonvalue import escape_surrogates
 
         data = escape_surrogates(json.dumps(value, ensure_ascii=False, separators=(",", ":"))).encode()
         nonce = uuid.uuid4().hex

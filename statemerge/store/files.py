@@ -8,6 +8,9 @@
   agent never leaves the store locked. A compare-and-set takes the same flock for the moment of
   its check-and-replace, which makes it atomic against other processes and makes every writer wait
   for a `statemerge lock` holder; the holder's own children write through it (HELD_LOCKS_ENV).
+- `statemerge lock` hands the locked descriptor to its COMMAND (`lock_fds`): an flock is released
+  only when every descriptor of it is closed, so the lock outlives a `lock` process killed with
+  -9 for as long as COMMAND (or anything it started that kept the descriptor) runs.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ from statemerge.store.base import (
     DEFAULT_TIMEOUT,
     Holder,
     LockState,
-    Snapshot,
     Store,
+    StoredValue,
     held_locks_env,
     inherited_lock_token,
 )
@@ -64,14 +67,14 @@ class FileStore(Store):
     def identity(self) -> str:
         return "file:" + os.path.realpath(self.path)
 
-    def read(self) -> Snapshot:
+    def read(self) -> StoredValue:
         data = self._read_current()
         if data is None:
-            return Snapshot(None, ABSENT_ETAG, False)
+            return StoredValue(None, ABSENT_ETAG, False)
         etag, document = self._parse(data)
         if document.value is ABSENT:  # an empty file: a store not written yet
-            return Snapshot(None, etag, False)
-        return Snapshot(document.value, etag, True)
+            return StoredValue(None, etag, False)
+        return StoredValue(document.value, etag, True)
 
     def check_etag(self, etag: str) -> None:
         if etag != ABSENT_ETAG and not re.fullmatch(r"sha256:[0-9a-f]{16}", etag):
@@ -139,6 +142,11 @@ class FileStore(Store):
             return LockState(held=False)
         finally:
             os.close(fd)
+
+    def lock_fds(self) -> tuple[int, ...]:
+        if self._held is None or self._held[0] is None:
+            return ()
+        return (self._held[0],)
 
     def lock_env(self) -> dict[str, str]:
         if self._held is None:
@@ -248,10 +256,9 @@ def render(value: Any, previous: Document | None, fmt: Format) -> bytes:
     if previous is not None and previous.value is not ABSENT:
         return previous.render(value).encode()
     if fmt == "yaml":
-        import yaml
+        from statemerge.documents.yamlwrite import dump_yaml
 
-        text = yaml.safe_dump(value, sort_keys=False, allow_unicode=True, default_flow_style=False)
-        return text.encode()
+        return dump_yaml(value).encode()
     from statemerge.documents.jsontext import JsonLayout
     from statemerge.documents.jsontext import render as render_json
 

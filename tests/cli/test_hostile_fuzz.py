@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from statemerge.cli.app import app
 from statemerge.cli.fastmerge import fast_merge
-from statemerge.gitdriver import driver_main
+from statemerge.git.driver import driver_main
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
 SMALL = 20_000  # bytes: fixtures larger than this are not mutated (time)

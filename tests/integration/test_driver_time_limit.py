@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from gitrepo import GitRepo
 
-from statemerge.drivertimer import run_with_time_limit
 from statemerge.errors import UsageError
-from statemerge.gitdriver import DEFAULT_TIMEOUT, Merged, parse_driver_args, time_limit
+from statemerge.git.driver import DEFAULT_TIMEOUT, Merged, parse_driver_args, time_limit
+from statemerge.git.timelimit import run_with_time_limit
 
 
 @pytest.fixture

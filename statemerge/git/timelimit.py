@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from statemerge.gitdriver import Merged
+    from statemerge.git.driver import Merged
 
 
 def run_with_time_limit(merge: Callable[[], Merged | str], limit: float, path: str) -> Merged | str:
@@ -88,7 +88,7 @@ def _receive(read_end: int, deadline: float) -> bytes | None:
 
 
 def _decode(payload: bytes, status: int, path: str) -> Merged | str:
-    from statemerge.gitdriver import Merged
+    from statemerge.git.driver import Merged
 
     header, newline, body = payload.partition(b"\n")
     try:

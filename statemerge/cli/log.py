@@ -253,10 +253,10 @@ def compact(
                 replayer.feed(number, raw)
             result = replayer.result
             taken = result.snapshot()
+            if truncate and taken.hlc is None:  # refused before anything is written
+                raise UsageError(f"{name}: holds no event, so there is nothing to truncate.")
             write_atomic(snapshot, taken.to_bytes())
             if truncate:
-                if taken.hlc is None:
-                    raise UsageError(f"{name}: holds no event, so there is nothing to truncate.")
                 heads = {agent: tip[1] for agent, tip in replayer.chains.tips.items()}
                 locked.replace(taken.checkpoint(heads).line())
         dropped = " and truncated the log" if truncate else ""

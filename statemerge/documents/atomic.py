@@ -6,8 +6,9 @@ mid-write, sees the old content or the new, never a mix. The rules around that:
 
 - a symlink is written through: the temp file goes next to the link's final target, and the
   link stays a link;
-- a character device or a FIFO (`/dev/null`, `/dev/stdout`, a named pipe) is written to directly,
-  never replaced; block devices and sockets are refused;
+- a character device or a FIFO (`/dev/null`, a named pipe) is written to directly, never
+  replaced, and `/dev/stdout`, `/dev/stderr` or `/dev/fd/N` through the descriptor the process
+  already holds (whatever the shell connected it to); block devices and sockets are refused;
 - a rename gives the path a new inode, so other hard links to the old file keep the old content:
   one stderr line says so;
 - a failure (missing or read-only folder, a folder as target, a full disk) is an `OutputError`
@@ -28,6 +29,10 @@ from statemerge.errors import OutputError
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write `data` to `path` as described in the module docstring."""
     name = os.fspath(path)
+    descriptor = open_descriptor(name)
+    if descriptor is not None:
+        _write_descriptor(name, descriptor, data)
+        return
     target = os.path.realpath(name) if os.path.islink(name) else name
     try:
         existing: os.stat_result | None = os.stat(target)
@@ -55,6 +60,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 def check_writable(path: str | os.PathLike[str]) -> None:
     """Fail now, before anything is written, if `path` clearly cannot be written."""
     name = os.fspath(path)
+    if open_descriptor(name) is not None:
+        return
     target = os.path.realpath(name)
     if os.path.isdir(target):
         raise OutputError(f"{name}: is a directory, not a file.")
@@ -123,6 +130,36 @@ def _keep_owner(temp: str, existing: os.stat_result) -> None:
             return
         except OSError:
             continue
+
+
+_STANDARD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def open_descriptor(name: str) -> int | None:
+    """The descriptor this process already holds that `name` stands for (`/dev/stdout`,
+    `/dev/fd/3`, `/proc/self/fd/1`), or None: such a name is written through the descriptor,
+    as the shell set it up (a pipe, a terminal, a file opened for appending)."""
+    if not name.startswith(("/dev/", "/proc/")):
+        return None
+    normal = os.path.normpath(name)
+    if normal in _STANDARD:
+        return _STANDARD[normal]
+    for prefix in ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/"):
+        if normal.startswith(prefix) and normal[len(prefix):].isdigit():
+            return int(normal[len(prefix):])
+    return None
+
+
+def _write_descriptor(name: str, descriptor: int, data: bytes) -> None:
+    for stream in (sys.stdout, sys.stderr):  # what Python buffered goes out first
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    except OSError as error:
+        raise output_error(name, error) from None
 
 
 def _write_directly(name: str, data: bytes) -> None:

@@ -128,3 +128,22 @@ def test_clean_errors_for_what_cannot_be_written(tmp_path: Path, name: str, mess
         write_atomic(path, b"{}")
 
     assert caught.value.message == f"{path}: " + message.format(folder=tmp_path)
+
+
+def test_dev_stdout_is_written_through_the_descriptor_the_shell_gave(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    fixtures = Path(__file__).resolve().parent.parent.parent / "fixtures" / "merge" / "agents-clean"
+    sides = [str(fixtures / f"{side}.json") for side in ("base", "ours", "theirs")]
+    merge = [sys.executable, "-m", "statemerge", "merge", *sides, "-o", "/dev/stdout"]
+    log = tmp_path / "appended.log"
+    log.write_text("first line\n")
+
+    piped = subprocess.run(merge, capture_output=True, check=False)
+    with log.open("ab") as appended:
+        subprocess.run(merge, stdout=appended, check=True)
+
+    expected = (fixtures / "expected.json").read_bytes()
+    assert piped.returncode == 0 and piped.stdout == expected
+    assert log.read_bytes() == b"first line\n" + expected  # appended, not replaced

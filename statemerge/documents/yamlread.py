@@ -166,27 +166,44 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
     def fail(reason: str, mark: Any) -> ParseError:
         return ParseError(source, reason, mark.line + 1, mark.column + 1)
 
+    from yaml.events import ScalarEvent
+
     while True:
         event = get_event()
-        kind = type(event).__name__
-        if kind == "ScalarEvent":
+        if type(event) is ScalarEvent:  # most events: the fast path first
             mark = event.start_mark
-            node = Node("scalar", mark.index, mark.line, mark.column, event.anchor, event.tag)
+            tag = event.tag
+            node = Node("scalar", mark.index, mark.line, mark.column, event.anchor, tag)
             node.end = event.end_mark.index
             style = event.style or None  # libyaml says "" for plain
             node.style = style
             try:
-                if event.tag is not None and event.tag != "!":
-                    node.value = _tagged_scalar(event.tag, event.value)
+                if tag is not None and tag != "!":
+                    node.value = _tagged_scalar(tag, event.value)
                 elif style is None and event.implicit[0]:
                     node.value = plain_scalar(event.value)
                 else:
                     node.value = event.value
             except ValueError as error:
                 raise fail(f"{error}; not allowed.", mark) from None
-            if style in ("|", ">"):
+            if style == "|" or style == ">":
                 node.end = _block_end(text, node.start, node.end)
-        elif kind == "AliasEvent":
+            if node.anchor is not None:
+                anchors[node.anchor] = node
+            if stack:
+                parent = stack[-1]
+                if parent.kind == "seq":
+                    parent.items.append(node)
+                elif pending_key[-1] is None:
+                    pending_key[-1] = node
+                else:
+                    parent.items.append((pending_key[-1], node))
+                    pending_key[-1] = None
+            else:
+                roots.append(node)
+            continue
+        kind = type(event).__name__
+        if kind == "AliasEvent":
             mark = event.start_mark
             name = event.anchor
             if name not in anchors:

@@ -169,7 +169,7 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
     from yaml.events import ScalarEvent
 
     while True:
-        event = get_event()
+        event: Any = get_event()
         if type(event) is ScalarEvent:  # most events: the fast path first
             mark = event.start_mark
             tag = event.tag

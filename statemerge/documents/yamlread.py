@@ -170,7 +170,7 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
 
     while True:
         event: Any = get_event()
-        if type(event) is ScalarEvent:  # most events: the fast path first
+        if event.__class__ is ScalarEvent:  # most events: the fast path first
             mark = event.start_mark
             tag = event.tag
             node = Node("scalar", mark.index, mark.line, mark.column, event.anchor, tag)

@@ -171,10 +171,11 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
     while True:
         event: Any = get_event()
         if event.__class__ is ScalarEvent:  # most events: the fast path first
-            mark = event.start_mark
+            mark: Any = event.start_mark
             tag = event.tag
             node = Node("scalar", mark.index, mark.line, mark.column, event.anchor, tag)
-            node.end = event.end_mark.index
+            end_mark: Any = event.end_mark
+            node.end = end_mark.index
             style = event.style or None  # libyaml says "" for plain
             node.style = style
             try:

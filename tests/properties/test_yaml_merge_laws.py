@@ -62,13 +62,6 @@ def _commented(text: str, seed: int) -> str:
     return "".join(out)
 
 
-def _typed(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _typed(child) for key, child in value.items()}
-    if isinstance(value, list):
-        return [_typed(child) for child in value]
-    return (type(value).__name__, value)
-
 
 @settings(max_examples=int(__import__("os").environ.get("YAML_LAWS_EXAMPLES", "150")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
@@ -85,7 +78,7 @@ def test_clean_yaml_merges_read_back_as_the_structural_merge(data: st.DataObject
     if outcome.clean:
         assert expected.clean
         output = outcome.output.decode()
-        assert _typed(read12(output)[0]) == _typed(expected.value), output
-        assert _typed(yaml.safe_load(output)) == _typed(expected.value), output
+        assert typed(read12(output)[0]) == typed(expected.value), output
+        assert typed(yaml.safe_load(output)) == typed(expected.value), output
     else:
         assert outcome.exit_code == 1

@@ -17,7 +17,7 @@ from statemerge.mergefile import MergeOptions, merge_texts
 from statemerge.merging.threeway import merge
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "yaml"))
-from readers import read12
+from readers import read12, typed
 
 KEYS = st.sampled_from(["a", "b", "c", "id", "name", "yes", "on", "x y", "k1", "k2"])
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(

@@ -15,7 +15,7 @@ from statemerge.documents.yamlread import read_stream
 from statemerge.documents.yamlwrite import YamlStyle, dump_yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "yaml"))
-from readers import read12
+from readers import read12, typed
 
 TRICKY = st.sampled_from([
     "yes", "no", "on", "off", "y", "n", "Y", "NO", "~", "null", "Null", "12:30", "1:20:30", "0755",

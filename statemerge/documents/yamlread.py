@@ -66,6 +66,7 @@ class YamlStream:
         self.roots = roots
         self.starts = starts  # where each document begins (its `---`, or its content)
         self.explicit = explicit  # whether each document starts with `---`
+        self.aliased = False  # whether any alias (or merge key) occurs: then readers expand
 
     @property
     def values(self) -> list[Any]:
@@ -162,6 +163,7 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
     stack: list[Node] = []
     pending_key: list[Node | None] = []  # per open mapping: the key waiting for its value
     get_event = parser.get_event
+    merge_keys = "<<" in text
 
     def fail(reason: str, mark: Any) -> ParseError:
         return ParseError(source, reason, mark.line + 1, mark.column + 1)
@@ -248,7 +250,9 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
             explicit.append(bool(event.explicit))
             continue
         elif kind == "StreamEndEvent":
-            return YamlStream(text, roots, starts, explicit)
+            stream = YamlStream(text, roots, starts, explicit)
+            stream.aliased = bool(anchors) or merge_keys
+            return stream
         else:  # StreamStart, DocumentEnd
             continue
         if node.anchor is not None:
@@ -317,6 +321,8 @@ def expanded(stream: YamlStream, source: str, budget: int) -> list[Any]:
     """Each document's data as a reader sees it: aliases resolved to their (shared) values and
     merge keys applied; custom-tagged values stay `Tagged`. `budget` bounds the nodes aliases
     expand to (a billion-laughs document is refused in time linear in its size)."""
+    if not stream.aliased:  # nothing to expand: the values are what a reader sees
+        return stream.values
     anchored: dict[str, Any] = {}
     sizes: dict[int, int] = {}
     results = []

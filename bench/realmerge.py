@@ -23,6 +23,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -125,9 +127,14 @@ class Readers:
     def __init__(self) -> None:
         self.pyyaml = _pyyaml_loader()
         self.ruamel = _ruamel_reader()
+        self.lock = threading.Lock()  # a ruamel YAML object is not safe to share across threads
 
     def read(self, text: bytes, fmt: str, both: bool = True) -> tuple[object, object] | None:
         """Both readers' values (`both=False`: PyYAML's only, twice, as a quick validity check)."""
+        with self.lock:
+            return self._read(text, fmt, both)
+
+    def _read(self, text: bytes, fmt: str, both: bool) -> tuple[object, object] | None:
         try:
             if fmt == "json":
                 value = json.loads(text)
@@ -272,29 +279,30 @@ def run(command: list[str], cwd: Path, timeout: float, stdout: Path | None = Non
 
 def replay(info: dict[str, Any], statemerge: str, timeout: float, readers: Readers
            ) -> dict[str, Any]:
-    """Run both tools on one scenario folder; the info record with their outcomes."""
+    """Run both tools on one scenario folder; the info record with their outcomes. The results
+    are written in a private folder first, then copied beside the scenario (another run may be
+    replaying the same cache)."""
     folder, ext = Path(info["dir"]), info["ext"]
     fmt = file_format(ext)
     committed = (folder / f"committed{ext}").read_bytes()
     expected: dict[str, tuple[object, object] | None] = {}
     sides = [f"base{ext}", f"ours{ext}", f"theirs{ext}"]
-    out = folder / f"statemerge{ext}"
-    out.unlink(missing_ok=True)
-    code, message, seconds = run([statemerge, "merge", *sides, "-o", out.name, "-q"], folder,
-                                 timeout)
-    output = out.read_bytes() if out.exists() else b""
     result = dict(info)
-    result["statemerge"] = {"outcome": classify(code, output, committed, fmt, readers, expected),
+    with tempfile.TemporaryDirectory(prefix="realmerge-") as private:
+        outputs = {tool: Path(private) / f"{tool}{ext}" for tool in ("statemerge", "git")}
+        runs = {
+            "statemerge": run([statemerge, "merge", *sides, "-o", str(outputs["statemerge"]),
+                               "-q"], folder, timeout),
+            "git": run(["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs",
+                        sides[1], sides[0], sides[2]], folder, timeout, stdout=outputs["git"]),
+        }
+        for tool, (code, message, seconds) in runs.items():
+            if tool == "git" and code is not None and code > 0:  # conflicts (<= 127) or error
+                code = 1 if code < 128 else 2
+            output = outputs[tool].read_bytes() if outputs[tool].exists() else b""
+            result[tool] = {"outcome": classify(code, output, committed, fmt, readers, expected),
                             "exit": code, "message": message, "seconds": round(seconds, 3)}
-    git_out = folder / f"git{ext}"
-    code, message, seconds = run(["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L",
-                                  "theirs", sides[1], sides[0], sides[2]], folder, timeout,
-                                 stdout=git_out)
-    if code is not None and code > 0:  # git: the number of conflicts (<= 127), or an error
-        code = 1 if code < 128 else 2
-    result["git"] = {"outcome": classify(code, git_out.read_bytes(), committed, fmt, readers,
-                                         expected),
-                     "exit": code, "message": message, "seconds": round(seconds, 3)}
+            (folder / f"{tool}{ext}").write_bytes(output)
     return result
 
 
@@ -357,6 +365,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("repos", nargs="*", help="git repositories (default: $STATEMERGE_BENCH_"
                         f"REPOS, else {MIRRORS}/*/)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="scenario folder")
+    parser.add_argument("--summary", type=Path, help="where to write summary.json "
+                        "(default: in --cache)")
     parser.add_argument("--replay", action="store_true",
                         help="rerun the scenarios already in --cache instead of mining")
     parser.add_argument("--statemerge", default=os.environ.get("STATEMERGE_BIN") or (
@@ -377,14 +387,19 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Mine (or reload) the scenarios, replay them, print the table and write summary.json."""
     args = parse_arguments(argv or [])
+    args.statemerge = str(Path(shutil.which(args.statemerge) or args.statemerge).absolute())
     cache = args.cache.resolve()
     if cache.is_relative_to(HERE.parent):
         sys.exit(f"realmerge: the cache {cache} is inside the repository; mined files are "
                  "never committed: choose a folder outside it.")
     readers = Readers()
     skipped: dict[str, Counter[str]] = {}
+    summary_path = args.summary or cache / "summary.json"
     if args.replay:
         scenarios = [json.loads(p.read_text()) for p in sorted(cache.glob("*/*/info.json"))]
+        if summary_path.exists():  # what mining skipped, for the report
+            previous = json.loads(summary_path.read_text()).get("skipped", {})
+            skipped = {repo: Counter(reasons) for repo, reasons in previous.items()}
     else:
         repos = find_repositories(args.repos, args.mirrors)
         if not repos:
@@ -408,8 +423,8 @@ def main(argv: list[str] | None = None) -> None:
     summary = {"statemerge": args.statemerge, "scenarios": results,
                "skipped": {repo: dict(reasons) for repo, reasons in skipped.items()},
                "worse_than_git": [r["dir"] for r in worse]}
-    (cache / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"scenarios and summary.json in {cache}")
+    summary_path.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"scenarios in {cache}; summary in {summary_path}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ ISSUE_9 = {
     "k8s-multi-document": "issue 9: multi-document files are refused",
     "keyed-list-appends": "issue 9: theirs' new flow sequence is rewritten in block style",
     "renamed-record": "issue 9: a renamed record edited by the other side is duplicated",
+    "workflow-layout": "issue 9: theirs' comment edit is lost; a comment all three have is dropped",
     "workflow-run-block": "issue 9: a `run: |` block is merged as one atom, not line by line",
     "yaml11-strings": "issue 9: theirs' \"22:22\" is written unquoted (1342 to YAML 1.1)",
 }

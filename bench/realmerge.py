@@ -277,11 +277,11 @@ def run(command: list[str], cwd: Path, timeout: float, stdout: Path | None = Non
     return done.returncode, (message[0] if message else ""), time.perf_counter() - start
 
 
-def replay(info: dict[str, Any], statemerge: str, timeout: float, readers: Readers
-           ) -> dict[str, Any]:
+def replay(info: dict[str, Any], statemerge: str, timeout: float, readers: Readers,
+           name: str = "statemerge") -> dict[str, Any]:
     """Run both tools on one scenario folder; the info record with their outcomes. The results
-    are written in a private folder first, then copied beside the scenario (another run may be
-    replaying the same cache)."""
+    are written in a private folder first, then copied beside the scenario as `<name>.<ext>` and
+    `git.<ext>` (another run may be replaying the same cache)."""
     folder, ext = Path(info["dir"]), info["ext"]
     fmt = file_format(ext)
     committed = (folder / f"committed{ext}").read_bytes()
@@ -302,7 +302,7 @@ def replay(info: dict[str, Any], statemerge: str, timeout: float, readers: Reade
             output = outputs[tool].read_bytes() if outputs[tool].exists() else b""
             result[tool] = {"outcome": classify(code, output, committed, fmt, readers, expected),
                             "exit": code, "message": message, "seconds": round(seconds, 3)}
-            (folder / f"{tool}{ext}").write_bytes(output)
+            (folder / f"{name if tool == 'statemerge' else tool}{ext}").write_bytes(output)
     return result
 
 
@@ -319,7 +319,7 @@ def replay_all(scenarios: list[dict[str, Any]], args: argparse.Namespace, reader
             def one(info: dict[str, Any], deadline: float = deadline) -> dict[str, Any] | None:
                 if time.monotonic() > deadline:
                     return None
-                return replay(info, args.statemerge, args.timeout, readers)
+                return replay(info, args.statemerge, args.timeout, readers, args.name)
             done = [r for r in pool.map(one, infos) if r is not None]
         if len(done) < len(infos):
             print(f"realmerge: {repo}: time budget ({args.budget:.0f}s) spent; "
@@ -372,6 +372,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--statemerge", default=os.environ.get("STATEMERGE_BIN") or (
         str(default_statemerge) if default_statemerge.exists() else "statemerge"),
         help="the statemerge CLI to run (default: $STATEMERGE_BIN, else this venv's)")
+    parser.add_argument("--name", default="statemerge", help="file name of statemerge's result "
+                        "in each scenario folder (to keep the results of several builds)")
     parser.add_argument("--mirrors", default=MIRRORS, help="folder of fetched mirrors")
     parser.add_argument("--max-scenarios", type=int, default=40, help="per repository")
     parser.add_argument("--per-merge", type=int, default=3, help="files per merge commit")

@@ -22,41 +22,13 @@ STATE_FILES = sorted(
 )
 
 
-# Scenarios issue 9 (YAML as it is written) makes pass; remove a name as its part lands. Strict:
-# a fixture that starts passing fails the run until its mark is removed.
-ISSUE_9 = {
-    "cloudformation-tags": "issue 9: custom tags (!Ref, !Sub, !GetAtt) are refused",
-    "compose-anchor-alias": "issue 9: an alias is expanded to the anchor's old value",
-    "helm-values": "issue 9: theirs' blank lines around its new block are dropped",
-    "helm-values-comments": "issue 9: theirs' comment block and end-of-line comments are dropped",
-    "k8s-multi-document": "issue 9: multi-document files are refused",
-    "keyed-list-appends": "issue 9: theirs' new flow sequence is rewritten in block style",
-    "renamed-record": "issue 9: a renamed record edited by the other side is duplicated",
-    "workflow-layout": "issue 9: theirs' comment edit is lost; a comment all three have is dropped",
-    "workflow-run-block": "issue 9: a `run: |` block is merged as one atom, not line by line",
-    "yaml11-strings": "issue 9: theirs' \"22:22\" is written unquoted (1342 to YAML 1.1)",
-}
-ISSUE_9_FILES = {"cloudformation-tags": ISSUE_9["cloudformation-tags"],
-                 "k8s-multi-document": ISSUE_9["k8s-multi-document"]}
-
-
-def _issue_9(folder: str, reasons: dict[str, str]) -> list[pytest.MarkDecorator]:
-    return [pytest.mark.xfail(reason=reasons[folder], strict=True)] if folder in reasons else []
-
-
-SCENARIO_PARAMS = [pytest.param(path, id=path.name, marks=_issue_9(path.name, ISSUE_9))
-                   for path in SCENARIOS]
-STATE_FILE_PARAMS = [pytest.param(path, id=str(path.relative_to(FIXTURES)),
-                                  marks=_issue_9(path.parent.name, ISSUE_9_FILES))
-                     for path in STATE_FILES]
-
 
 def _side(folder: Path, name: str) -> Path:
     (path,) = [p for p in folder.iterdir() if p.stem == name]
     return path
 
 
-@pytest.mark.parametrize("folder", SCENARIO_PARAMS)
+@pytest.mark.parametrize("folder", SCENARIOS, ids=[path.name for path in SCENARIOS])
 def test_scenario(folder: Path) -> None:
     base, ours, theirs = (_side(folder, name) for name in ("base", "ours", "theirs"))
     outcome = merge_texts(base.read_bytes(), ours.read_bytes(), theirs.read_bytes(),
@@ -81,7 +53,7 @@ def test_where_git_merge_file_merges_cleanly_the_expected_file_is_its_output(fol
         assert _side(folder, "expected").read_bytes() == git.stdout
 
 
-@pytest.mark.parametrize("path", STATE_FILE_PARAMS)
+@pytest.mark.parametrize("path", STATE_FILES)
 def test_merging_a_file_with_two_unchanged_copies_gives_the_same_bytes(path: Path) -> None:
     data = path.read_bytes()
     outcome = merge_texts(data, data, data, names=(str(path),) * 3,

@@ -53,7 +53,7 @@ def test_where_git_merge_file_merges_cleanly_the_expected_file_is_its_output(fol
         assert _side(folder, "expected").read_bytes() == git.stdout
 
 
-@pytest.mark.parametrize("path", STATE_FILES)
+@pytest.mark.parametrize("path", STATE_FILES, ids=[str(p.relative_to(FIXTURES)) for p in STATE_FILES])
 def test_merging_a_file_with_two_unchanged_copies_gives_the_same_bytes(path: Path) -> None:
     data = path.read_bytes()
     outcome = merge_texts(data, data, data, names=(str(path),) * 3,

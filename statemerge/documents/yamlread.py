@@ -33,6 +33,9 @@ _INFINITIES = {".inf": 1, ".Inf": 1, ".INF": 1, "+.inf": 1, "+.Inf": 1, "+.INF":
 _NANS = frozenset((".nan", ".NaN", ".NAN"))
 
 
+_NO_ITEMS: list[Any] = []  # shared by scalars and aliases, never filled (saves a list per node)
+
+
 class Node:
     """One YAML node: kind `map`, `seq`, `scalar` or `alias`, its span and its value."""
 
@@ -50,7 +53,7 @@ class Node:
         self.tag = tag
         self.style: str | None = None  # scalars: None (plain), "'", '"', "|", ">"
         self.flow = False  # collections written in flow style ({...} / [...])
-        self.items: list[Any] = []  # map: [(key node, value node)]; seq: [node]
+        self.items: list[Any] = _NO_ITEMS  # map: [(key node, value node)]; seq: [node]
         self.value: Any = None
 
     def __repr__(self) -> str:
@@ -224,6 +227,7 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
             node = Node("map" if kind == "MappingStartEvent" else "seq", mark.index, mark.line,
                         mark.column, event.anchor, event.tag)
             node.flow = bool(event.flow_style)
+            node.items = []
             if event.tag is not None and event.tag.startswith(CORE + "python/"):
                 raise fail(f"the tag {event.tag!r} builds Python objects; not allowed.", mark)
             if event.anchor is not None:

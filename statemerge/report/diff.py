@@ -76,10 +76,11 @@ def diff_json(changes: list[Change]) -> str:
 
 def render_diff(changes: list[Change], names: tuple[str, str], stream: IO[str]) -> None:
     """One line per change: `~ /path: old -> new`, `+ /path: new`, `- /path: old`."""
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=stream, highlight=False)
+    from statemerge.report import verbatim_console
+
+    console = verbatim_console(stream)
     if not changes:
         console.print(f"{names[0]} and {names[1]} hold the same data.")
         return

@@ -58,21 +58,32 @@ def install(
 
 def uninstall(
     use_global: Annotated[bool, typer.Option("--global", help=GLOBAL_HELP)] = False,
+    attributes: Annotated[bool, typer.Option(
+        "--attributes", help="Also remove merge=statemerge from a committed .gitattributes.")
+    ] = False,
 ) -> None:
-    """Remove exactly what `install` added: the driver config, its attribute lines, its files."""
+    """Remove the driver from git's config, and what else `install` added: its attribute lines
+    and files (a .gitattributes that git tracks is left alone without --attributes).
+
+    Example: statemerge git uninstall --attributes
+    """
     from statemerge import gitinstall
 
     with handled():
         scope = gitinstall.find_scope(use_global)
-        report = gitinstall.uninstall(scope)
-        if not report.removed_driver and not report.removed and not report.deleted_files:
+        report = gitinstall.uninstall(scope, attributes=attributes)
+        if not (report.removed_driver or report.removed or report.deleted_files):
             typer.echo(f"Not installed in {scope.config_file}: nothing to remove.")
-            return
-        typer.echo(f"Removed the statemerge merge driver from {scope.config_file}.")
+        else:
+            typer.echo(f"Removed the statemerge merge driver from {scope.config_file}.")
         if report.removed:
             typer.echo(f"  removed from {scope.attributes_file}: {' '.join(report.removed)}")
         for path in report.deleted_files:
             typer.echo(f"  deleted {path} (install had created it)")
+        if report.kept_attributes:
+            typer.echo(f"  kept {scope.attributes_file} (tracked by git): "
+                       f"{' '.join(report.kept_attributes)} still name the driver; git merges "
+                       "them as text here. --attributes removes them.")
 
 
 def status(

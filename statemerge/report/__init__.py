@@ -1,4 +1,4 @@
-"""Rendering for people and machines: the only package that imports rich and deepdiff.
+"""Rendering for people and machines: the only package that imports rich.
 
 One module per command family (merge, diff, check, log, store); each imports rich lazily and
 prints through `verbatim_console`, so values from files are never read as rich markup.

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 
 GLOBAL_HELP = "Use the user's git config and attributes file instead of the repository's."
@@ -20,7 +19,8 @@ def register(app: typer.Typer) -> None:
     """Add the `git` command group to the application."""
     group = typer.Typer(
         name="git",
-        help="Use statemerge as git's merge driver for state files.",
+        help="Use statemerge as git's merge driver for state files.\n\n"
+        "Example: statemerge git install",
         no_args_is_help=True,
     )
     group.command("install")(install)
@@ -37,7 +37,10 @@ def install(
     ] = None,
     use_global: Annotated[bool, typer.Option("--global", help=GLOBAL_HELP)] = False,
 ) -> None:
-    """Configure the merge driver and route PATTERNs to it in .gitattributes. Idempotent."""
+    """Configure the merge driver and route PATTERNs to it in .gitattributes. Idempotent.
+
+    Example: statemerge git install '*.state'
+    """
     from statemerge import gitinstall
 
     with handled():
@@ -91,7 +94,10 @@ def status(
         list[str] | None, typer.Argument(help="Also show which merge driver git uses for these.")
     ] = None,
 ) -> None:
-    """Show where the driver is configured and which files use it. Exit 1 when it is not set up."""
+    """Show where the driver is configured and which files use it. Exit 1 when it is not set up.
+
+    Example: statemerge git status apps.json
+    """
     from statemerge import gitinstall
 
     with handled():
@@ -125,6 +131,8 @@ def merge_driver(
     Exit 0 merged cleanly, 1 conflicts left (git marks the file conflicted). Falls back to
     `git merge-file` for a side that does not parse, holds conflict markers or is not UTF-8, and
     when STATEMERGE=0 is set.
+
+    Example: statemerge git merge-driver %O %A %B %L %P  (the line `install` gives git)
     """
     from statemerge.gitdriver import driver_main
 

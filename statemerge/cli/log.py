@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 
 if TYPE_CHECKING:
@@ -20,7 +19,8 @@ if TYPE_CHECKING:
     from statemerge.eventlog.snapshot import Snapshot
 
 group = typer.Typer(
-    help="Event logs: append, replay (time travel), merge without conflicts, verify, history.",
+    help="Event logs: append, replay (time travel), merge without conflicts, verify, history.\n\n"
+    "Example: statemerge log replay tasks.jsonl",
     no_args_is_help=True,
 )
 
@@ -48,7 +48,10 @@ def append(
         str, typer.Option("--agent", envvar="STATEMERGE_AGENT", help="Who writes the event.")
     ] = "",
 ) -> None:
-    """Append one event (its seq, clock, hlc and id computed) as one atomic line; prints its id."""
+    """Append one event (its seq, clock, hlc and id computed) as one atomic line; prints its id.
+
+    Example: statemerge log append tasks.jsonl --agent coder set /tasks/1/status '"done"'
+    """
     with handled():
         from statemerge.errors import UsageError
         from statemerge.eventlog.logfile import append_event
@@ -77,7 +80,10 @@ def replay(
         typer.Option("--report-json", metavar="FILE", help="Write conflicts and skipped events."),
     ] = None,
 ) -> None:
-    """Replay LOG in causal order and print (or write) the state; conflicts go to stderr."""
+    """Replay LOG in causal order and print (or write) the state; conflicts go to stderr.
+
+    Example: statemerge log replay tasks.jsonl --until 2026-11-27T12:00:00.000000Z
+    """
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.report.log import replay_summary
@@ -97,7 +103,10 @@ def merge(
     logs: Annotated[list[Path], typer.Argument(metavar="LOG...", help="The logs to unite.")],
     output: OutOpt = None,
 ) -> None:
-    """Unite logs by event id in the canonical order: the same bytes whatever the input order."""
+    """Unite logs by event id in the canonical order: the same bytes whatever the input order.
+
+    Example: statemerge log merge tasks.jsonl coder.jsonl -o merged.jsonl
+    """
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.eventlog import merge_logs
@@ -113,7 +122,10 @@ def merge(
 
 @group.command("verify")
 def verify(log: LogArg) -> None:
-    """Check ids, seq gaps and repeats, clock and hlc growth, parse errors; exit 1 on problems."""
+    """Check ids, seq gaps and repeats, clock and hlc growth, parse errors; exit 1 on problems.
+
+    Example: statemerge log verify tasks.jsonl
+    """
     with handled():
         from statemerge.eventlog.logfile import (
             ends_with_newline,
@@ -146,7 +158,10 @@ def history(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
-    """The events that wrote at POINTER, inside it or over it, oldest first."""
+    """The events that wrote at POINTER, inside it or over it, oldest first.
+
+    Example: statemerge log history tasks.jsonl /tasks/1/status
+    """
     with handled():
         from statemerge.eventlog.history import history as touches_of
         from statemerge.eventlog.logfile import numbered_lines, open_log
@@ -173,7 +188,10 @@ def compact(
     ] = False,
     start: FromOpt = None,
 ) -> None:
-    """Write a snapshot (state plus clock frontier) of LOG; with --truncate, shorten LOG to it."""
+    """Write a snapshot (state plus clock frontier) of LOG; with --truncate, shorten LOG to it.
+
+    Example: statemerge log compact tasks.jsonl --snapshot snapshot.json --truncate
+    """
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.errors import UsageError

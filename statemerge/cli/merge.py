@@ -6,8 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.mergerun import MergeRequest, run_merge
 
 
@@ -50,7 +49,10 @@ def merge(
         "--report-json", help="Write a JSON report of conflicts and resolutions.")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No report on stderr.")] = False,
 ) -> None:
-    """Three-way merge of JSON/YAML state files. Exit 0 clean, 1 conflicts left, 2 bad input."""
+    """Three-way merge of JSON/YAML state files. Exit 0 clean, 1 conflicts left, 2 bad input.
+
+    Example: statemerge merge base.json ours.json theirs.json -o merged.json
+    """
     request = MergeRequest(
         str(base), str(ours), str(theirs), output=str(output) if output else None,
         fmt=fmt.value if fmt else None, rules=str(rules) if rules else None,

@@ -1,9 +1,10 @@
 """Event logs: replay against parsing, memory against log size, merge and verify linearity.
 
-Data (generated once under bench/data/eventlog/): small events (one or two ops each, ~250 bytes)
-from four agents that each saw every earlier event (as `log append` to a shared log writes them),
-touching a bounded state: counters, task statuses, a capped list, a map of notes. For merge, two
-logs of one agent each that diverged from a common prefix (their hlcs interleave).
+Data (generated once under bench/data/eventlog/): small chained events (one or two ops each, ~330
+bytes, each naming its agent's previous one) from four agents that each saw every earlier event
+(as `log append` to a shared log writes them), touching a bounded state: counters, task statuses,
+a capped list, a map of notes. For merge, two logs of one agent each that diverged from a common
+prefix (their hlcs interleave).
 
 Ratios printed, all measured in this one run (the machine is noisy; absolute times mean little):
 - replay floor: replaying 1M events over only parsing the same lines with orjson (target <= 3x);
@@ -32,7 +33,7 @@ from statemerge.eventlog.logfile import numbered_lines
 from statemerge.eventlog.replay import Replayer
 
 DATA = Path(__file__).resolve().parent / "data" / "eventlog"
-FORMAT = 1  # bump when the generated data changes
+FORMAT = 2  # bump when the generated data changes (2: events chained)
 T0 = 1_800_000_000_000_000
 AGENTS = ("planner", "coder", "tester", "reviewer")
 RUNS = 3
@@ -64,12 +65,17 @@ def _start() -> list[dict[str, Any]]:
 def shared_log(count: int) -> Iterator[bytes]:
     """Lines of one log that four agents appended to in turn."""
     seqs = dict.fromkeys(AGENTS, 0)
+    tips: dict[str, str | None] = dict.fromkeys(AGENTS)
     for step in range(count):
         agent = AGENTS[step % len(AGENTS)]
         seqs[agent] += 1
         clock = {name: seq for name, seq in seqs.items() if seq}
         ops = _start() if step == 0 else _ops(step)
-        yield event_line(new_event(agent, seqs[agent], clock, Hlc(T0 + step), ops))
+        event = new_event(
+            agent, seqs[agent], clock, Hlc(T0 + step), ops, prev=tips[agent], chained=True
+        )
+        tips[agent] = event["id"]
+        yield event_line(event)
 
 
 def diverged(count: int) -> tuple[list[bytes], list[bytes]]:
@@ -78,10 +84,13 @@ def diverged(count: int) -> tuple[list[bytes], list[bytes]]:
     frontier = {agent: 250 for agent in AGENTS}
     logs: tuple[list[bytes], list[bytes]] = (list(prefix), list(prefix))
     for side, agent in enumerate(("left", "right")):
+        prev = None
         for seq in range(1, count - len(prefix) + 1):
             clock = {**frontier, agent: seq}
             stamp = Hlc(T0 + 10_000 + 2 * seq + side)
-            logs[side].append(event_line(new_event(agent, seq, clock, stamp, _ops(seq))))
+            event = new_event(agent, seq, clock, stamp, _ops(seq), prev=prev, chained=True)
+            prev = event["id"]
+            logs[side].append(event_line(event))
     return logs
 
 

@@ -77,6 +77,12 @@ def merge_texts(
     if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
         sys.setrecursionlimit(10_000)
     fmt = detect_format(options.path_hint or names[1], options.fmt)
+    if fmt == "yaml":
+        from statemerge.yamlmerge import merge_yaml
+
+        rules, rules_path = _rules(options)
+        return merge_yaml(base, ours, theirs, names=names, options=options, rules=rules,
+                          rules_path=rules_path)
     pieces: dict[bytes, Any] = {}  # identical pieces of the three versions parse once
     base_doc = parse_document(base, names[0], fmt, empty_is_absent=True, cache=pieces)
     ours_doc = parse_document(ours, names[1], fmt, cache=pieces)
@@ -93,7 +99,8 @@ def merge_texts(
                            documents=(base_doc.value, ours_doc.value, theirs_doc.value),
                            rules_file=rules_path)
     if result.clean:
-        outcome.output = ours_doc.render_bytes(result.value)
+        outcome.output = _line_merge_if_it_holds(base, ours, theirs, result.value, ours_doc) or (
+            ours_doc.render_bytes(result.value))
     elif options.conflict in ("ours", "theirs"):
         outcome.resolved_by = options.conflict
         outcome.output = ours_doc.render_bytes(result.taken(options.conflict))
@@ -102,6 +109,34 @@ def merge_texts(
     else:
         outcome.output = _markers(ours_doc, result, options).encode()
     return outcome
+
+
+LINE_MERGE_LIMIT = 1 << 20  # larger JSON files skip the line merge: the writer is exact and fast
+
+
+def _line_merge_if_it_holds(base: bytes, ours: bytes, theirs: bytes, value: Any,
+                            ours_doc: Document) -> bytes | None:
+    """What `git merge-file` gives, when it is clean and holds exactly the merged value: then a
+    side's layout edits (a reordered object, respaced lines) come through as git keeps them."""
+    if len(ours) > LINE_MERGE_LIMIT or base == theirs or ours == theirs:
+        return None
+    from statemerge.documents.formats import parse_value
+    from statemerge.errors import InputError
+    from statemerge.merging.linemerge import merge_lines
+    from statemerge.merging.values import same
+
+    try:
+        sides = [side.decode() for side in (base, ours, theirs)]
+    except UnicodeDecodeError:
+        return None
+    lines = merge_lines(*(side.splitlines(keepends=True) for side in sides))
+    if not lines.clean:
+        return None
+    merged = "".join(lines.lines()).encode()
+    try:
+        return merged if same(parse_value(merged, ours_doc.source, ours_doc.fmt), value) else None
+    except InputError:
+        return None
 
 
 def _markers(ours_doc: Document, result: MergeResult, options: MergeOptions) -> str:

@@ -54,12 +54,9 @@ def render_canonical(value: Any, fmt: Format) -> bytes:
     one line (an or-set element with its dots, a counter's entries), so a change is a line.
     """
     if fmt == "yaml":
-        import yaml
+        from statemerge.documents.yamlwrite import YamlStyle, dump_yaml, sorted_keys
 
-        text = yaml.safe_dump(
-            value, sort_keys=True, allow_unicode=True, default_flow_style=None, width=WIDTH
-        )
-        return text.encode()
+        return dump_yaml(sorted_keys(value), YamlStyle(flow_width=WIDTH)).encode()
     return (pretty_json(value) + "\n").encode()
 
 

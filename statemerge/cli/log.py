@@ -1,4 +1,4 @@
-"""`statemerge log append|replay|merge|verify|history|compact`: event logs agents append to.
+"""`statemerge log append|replay|merge|verify|head|history|compact`: event logs agents append to.
 
 Reading the wall clock happens here, and only here: the core is handed the time. Outputs are
 written atomically and only after all input was read, so bad input leaves nothing behind.
@@ -15,8 +15,10 @@ import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 
 if TYPE_CHECKING:
+    from statemerge.eventlog.chain import Head
     from statemerge.eventlog.replay import ReplayResult
     from statemerge.eventlog.snapshot import Snapshot
+    from statemerge.eventlog.verify import Verifier
 
 group = typer.Typer(
     help="Event logs: append, replay (time travel), merge without conflicts, verify, history.\n\n"
@@ -32,6 +34,16 @@ FromOpt = Annotated[
     Path | None,
     typer.Option("--from", metavar="SNAPSHOT", help="Start from this snapshot (log compact)."),
 ]
+KeysOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--keys",
+        envvar="STATEMERGE_LOG_KEYS",
+        metavar="FILE",
+        help='HMAC keys, a JSON object {"AGENT": "KEY"}: events of those agents must be signed.',
+    ),
+]
+KEY_ENV = "STATEMERGE_LOG_KEY"  # the appending agent's own key, for `log append`
 
 
 @group.command("append", context_settings={"ignore_unknown_options": True})
@@ -47,21 +59,27 @@ def append(
     agent: Annotated[
         str, typer.Option("--agent", envvar="STATEMERGE_AGENT", help="Who writes the event.")
     ] = "",
+    keys: KeysOpt = None,
 ) -> None:
-    """Append one event (its seq, clock, hlc and id computed) as one atomic line; prints its id.
+    """Append one event (its seq, clock, hlc, chain link and id computed) as one atomic line,
+    signed with the agent's key ($STATEMERGE_LOG_KEY, or its entry in --keys); prints its id.
 
     Example: statemerge log append tasks.jsonl --agent coder set /tasks/1/status '"done"'
     """
     with handled():
         from statemerge.errors import UsageError
-        from statemerge.eventlog.logfile import append_event
+        from statemerge.eventlog.logfile import append_event, unfinished_message
         from statemerge.patch import parse_op_words
 
         if not agent:
             raise UsageError("log append needs --agent ID (or $STATEMERGE_AGENT).")
         ops = parse_op_words(words)
-        event = append_event(str(log), agent, ops, time.time_ns() // 1000)
-        sys.stdout.write(event["id"] + "\n")
+        key = _signing_key(agent, keys)
+        done = append_event(str(log), agent, ops, time.time_ns() // 1000, key=key)
+        if done.removed is not None:
+            note = unfinished_message(str(log), done.removed, "removed before appending")
+            sys.stderr.write(note + "\n")
+        sys.stdout.write(done.event["id"] + "\n")
 
 
 @group.command("replay")
@@ -79,8 +97,10 @@ def replay(
         Path | None,
         typer.Option("--report-json", metavar="FILE", help="Write conflicts and skipped events."),
     ] = None,
+    keys: KeysOpt = None,
 ) -> None:
-    """Replay LOG in causal order and print (or write) the state; conflicts go to stderr.
+    """Replay LOG in causal order and print (or write) the state; conflicts go to stderr. A line
+    whose id, chain link or signature does not hold is bad input (exit 2): nothing is applied.
 
     Example: statemerge log replay tasks.jsonl --until 2026-11-27T12:00:00.000000Z
     """
@@ -88,7 +108,7 @@ def replay(
         from statemerge.documents import write_atomic
         from statemerge.report.log import replay_summary
 
-        result = _replay(str(log), _snapshot(start), _until(until))
+        result = _replay(str(log), _snapshot(start), _until(until), _keys(keys))
         if report_json is not None:
             write_atomic(report_json, _json_bytes(result.report()))
         if output is None:
@@ -121,33 +141,77 @@ def merge(
 
 
 @group.command("verify")
-def verify(log: LogArg) -> None:
-    """Check ids, seq gaps and repeats, clock and hlc growth, parse errors; exit 1 on problems.
+def verify(
+    log: LogArg,
+    keys: KeysOpt = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            metavar="FILE|JSON",
+            help="A head recorded by `log head` (a file, or the JSON itself): a log that lacks "
+            "what it names was cut short or rewritten.",
+        ),
+    ] = None,
+    require_chain: Annotated[
+        bool, typer.Option("--require-chain", help="Events without a chain link are problems.")
+    ] = False,
+    require_signed: Annotated[
+        bool, typer.Option("--require-signed", help="Events of agents without a key are problems.")
+    ] = False,
+) -> None:
+    """Check ids, hash chains, signatures, seq gaps and repeats, clock and hlc growth, parse
+    errors, and the recorded head; exit 1 on problems.
 
-    Example: statemerge log verify tasks.jsonl
+    Example: statemerge log verify tasks.jsonl --head head.json
     """
     with handled():
-        from statemerge.eventlog.logfile import (
-            ends_with_newline,
-            log_size,
-            numbered_lines,
-            open_log,
-        )
-        from statemerge.eventlog.verify import Verifier
-        from statemerge.report.log import problem_lines, progress
+        from statemerge.report.log import plural, problem_lines
 
         name = str(log)
-        verifier = Verifier()
-        last = 0
-        with open_log(name) as handle, progress(log_size(name), "verify", sys.stderr) as tick:
-            for number, raw in numbered_lines(handle, tick):
-                verifier.feed(number, raw)
-                last = number
-            complete = ends_with_newline(handle)
-        problems = verifier.finish(ends_with_newline=complete, last_line=last)
-        sys.stdout.write("\n".join(problem_lines(problems, name, verifier.events)) + "\n")
+        verifier = _verified(
+            name,
+            keys=_keys(keys),
+            require_chain=require_chain,
+            require_signed=require_signed,
+            head=_head(head),
+        )
+        problems = verifier.finish()
+        lines = problem_lines(problems, name, verifier.events)
+        unchained = verifier.chains.unchained
+        if unchained and not require_chain:
+            lines.append(
+                f"{name}: {plural(unchained, 'event')} unchained (written before hash chains; "
+                "--require-chain refuses them)."
+            )
+        sys.stdout.write("\n".join(lines) + "\n")
         if problems:
             raise typer.Exit(1)
+
+
+@group.command("head")
+def head(log: LogArg, output: OutOpt = None) -> None:
+    """Print (or write) LOG's head: each agent's last seq and its id, as JSON. Keep it elsewhere;
+    `log verify --head` then notices events removed from the end. Exit 1 for an unsound log.
+
+    Example: statemerge log head tasks.jsonl -o head.json
+    """
+    with handled():
+        from statemerge.documents import write_atomic
+        from statemerge.eventlog.chain import head_to_json
+        from statemerge.report.log import problem_lines
+
+        name = str(log)
+        verifier = _verified(name)
+        problems = verifier.finish()
+        if problems:
+            sys.stderr.write("\n".join(problem_lines(problems, name, verifier.events)) + "\n")
+            raise typer.Exit(1)
+        data = _json_bytes(head_to_json(verifier.chains.head()))
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            write_atomic(output, data)
 
 
 @group.command("history")
@@ -169,7 +233,9 @@ def history(
 
         name = str(log)
         with open_log(name) as handle:
-            touches = list(touches_of(numbered_lines(handle), source=name, pointer=pointer))
+            lines = numbered_lines(handle)
+            touches = list(touches_of(lines, source=name, pointer=pointer))
+        _say_unfinished(name, lines.unfinished)
         if as_json:
             history_json(touches, sys.stdout)
         else:
@@ -197,35 +263,106 @@ def compact(
         from statemerge.errors import UsageError
         from statemerge.eventlog.events import split_lines
         from statemerge.eventlog.logfile import locked_log, open_log
-        from statemerge.eventlog.replay import replay as replay_lines
+        from statemerge.eventlog.replay import Replayer
 
         name = str(log)
         with open_log(name):
             pass  # a missing log is an error here, not a new empty file
         with locked_log(name) as locked:
-            result = replay_lines(split_lines(locked.read()), source=name, start=_snapshot(start))
+            replayer = Replayer(source=name, start=_snapshot(start))
+            for number, raw in split_lines(locked.read()):
+                replayer.feed(number, raw)
+            result = replayer.result
             taken = result.snapshot()
             write_atomic(snapshot, taken.to_bytes())
             if truncate:
                 if taken.hlc is None:
                     raise UsageError(f"{name}: holds no event, so there is nothing to truncate.")
-                locked.replace(taken.checkpoint().line())
+                heads = {agent: tip[1] for agent, tip in replayer.chains.tips.items()}
+                locked.replace(taken.checkpoint(heads).line())
         dropped = " and truncated the log" if truncate else ""
         sys.stderr.write(
             f"{name}: snapshot of {result.applied} events written to {snapshot}{dropped}.\n"
         )
 
 
-def _replay(name: str, start: Snapshot | None, until: str | None) -> ReplayResult:
+def _replay(
+    name: str, start: Snapshot | None, until: str | None, keys: dict[str, bytes] | None
+) -> ReplayResult:
     from statemerge.eventlog.logfile import log_size, numbered_lines, open_log
     from statemerge.eventlog.replay import Replayer
     from statemerge.report.log import progress
 
-    replayer = Replayer(source=name, start=start, until=until)
+    replayer = Replayer(source=name, start=start, until=until, keys=keys)
     with open_log(name) as handle, progress(log_size(name), "replay", sys.stderr) as tick:
-        for number, raw in numbered_lines(handle, tick):
+        lines = numbered_lines(handle, tick)
+        for number, raw in lines:
             replayer.feed(number, raw)
+    _say_unfinished(name, lines.unfinished)
     return replayer.result
+
+
+def _verified(name: str, **options: Any) -> Verifier:
+    """A Verifier fed every complete line of the log at `name` (options: the Verifier's)."""
+    from statemerge.eventlog.logfile import log_size, numbered_lines, open_log
+    from statemerge.eventlog.verify import Verifier
+    from statemerge.report.log import progress
+
+    verifier = Verifier(**options)
+    with open_log(name) as handle, progress(log_size(name), "verify", sys.stderr) as tick:
+        lines = numbered_lines(handle, tick)
+        for number, raw in lines:
+            verifier.feed(number, raw)
+    _say_unfinished(name, lines.unfinished)
+    return verifier
+
+
+def _say_unfinished(name: str, line: int | None) -> None:
+    """One stderr line about a last line without its newline, which was skipped."""
+    if line is not None:
+        from statemerge.eventlog.logfile import unfinished_message
+
+        sys.stderr.write(unfinished_message(name, line) + "\n")
+
+
+def _keys(path: Path | None) -> dict[str, bytes] | None:
+    """The keys file given with --keys (or $STATEMERGE_LOG_KEYS), read."""
+    if path is None:
+        return None
+    from statemerge.documents import read_value
+    from statemerge.eventlog.chain import keys_from_json
+
+    return keys_from_json(read_value(path, "json"), source=str(path))
+
+
+def _signing_key(agent: str, path: Path | None) -> bytes | None:
+    """The key `log append` signs with: $STATEMERGE_LOG_KEY, else the agent's entry in --keys."""
+    import os
+
+    from statemerge.errors import UsageError
+
+    own = os.environ.get(KEY_ENV)
+    if own:
+        return own.encode()
+    keys = _keys(path)
+    if keys is None:
+        return None
+    if agent not in keys:
+        raise UsageError(f"{path}: has no key for agent {agent!r}; nothing was appended.")
+    return keys[agent]
+
+
+def _head(text: str | None) -> Head | None:
+    """A --head value: the JSON itself when it starts with `{`, else a file holding it."""
+    if text is None:
+        return None
+    from statemerge.documents import read_value
+    from statemerge.documents.formats import parse_value
+    from statemerge.eventlog.chain import head_from_json
+
+    if text.lstrip().startswith("{"):
+        return head_from_json(parse_value(text.encode(), "--head", "json"), source="--head")
+    return head_from_json(read_value(text, "json"), source=text)
 
 
 def _snapshot(path: Path | None) -> Snapshot | None:
@@ -251,9 +388,9 @@ def _until(text: str | None) -> str | None:
 
 def _state_bytes(state: Any, name: str) -> bytes:
     if name.lower().endswith((".yaml", ".yml")):
-        import yaml
+        from statemerge.documents.yamlwrite import dump_yaml
 
-        return yaml.safe_dump(state, sort_keys=False, allow_unicode=True).encode()
+        return dump_yaml(state).encode()
     return _json_bytes(state)
 
 

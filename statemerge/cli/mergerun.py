@@ -59,7 +59,10 @@ def _run(request: MergeRequest) -> int:
     if request.report_json is not None:
         import json
 
-        report = json.dumps(outcome.report(), indent=2, ensure_ascii=False, default=str) + "\n"
+        from statemerge.merging.values import json_default
+
+        report = json.dumps(outcome.report(), indent=2, ensure_ascii=False,
+                            default=json_default) + "\n"
         write_atomic(request.report_json, report.encode())
     if request.output is not None:
         write_atomic(request.output, outcome.output)

@@ -162,7 +162,7 @@ def lock(
             _reported("lock", store, agent, show_stats, report_json, metrics) as call,
             opened.lock(agent=call.agent, stats=call),
         ):
-            code = _run_child(command, opened.lock_env())
+            code = _run_child(command, opened.lock_env(), opened.lock_fds())
             if opened.lock_lost:
                 sys.stderr.write(f"statemerge: {store}: the lock was lost while COMMAND ran.\n")
     raise typer.Exit(code)
@@ -237,18 +237,40 @@ def _status_line(state: object) -> str:
     assert isinstance(state, LockState)
     if not state.held:
         return "not locked"
-    return f"locked by {describe_holder(state.holder)}" if state.holder else "locked"
+    if state.holder is None:
+        return "locked"
+    line = f"locked by {describe_holder(state.holder)}"
+    if _ended(state.holder.pid, state.holder.host):
+        line += "; that process has ended, and the command it ran still holds the lock"
+    return line
 
 
-def _run_child(command: list[str], lock_env: dict[str, str]) -> int:
-    """Run COMMAND to its end; SIGTERM and SIGHUP are passed on, so the lock outlives it."""
+def _ended(pid: int, host: str) -> bool:
+    """Whether process `pid` of `host` is known to have ended (only this host's can be known)."""
+    import socket
+
+    if host != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, but is not ours to signal
+        return False
+    return False
+
+
+def _run_child(command: list[str], lock_env: dict[str, str], lock_fds: tuple[int, ...]) -> int:
+    """Run COMMAND to its end; SIGTERM and SIGHUP are passed on, so the lock outlives it. COMMAND
+    inherits the lock's descriptors (`lock_fds`), so the lock also outlives this process if it is
+    killed: nobody else writes while COMMAND runs."""
     import signal
     import subprocess
 
     from statemerge.errors import UsageError
 
     try:
-        child = subprocess.Popen(command, env={**os.environ, **lock_env})
+        child = subprocess.Popen(command, env={**os.environ, **lock_env}, pass_fds=lock_fds)
     except OSError as error:
         raise UsageError(f"cannot run {command[0]!r}: {error.strerror}.") from None
 

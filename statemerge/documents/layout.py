@@ -1,11 +1,9 @@
-"""Writing a merged value in the layout of ours, keeping the exact bytes of untouched parts.
+"""Writing a changed value in the layout of ours, keeping the exact bytes of untouched parts.
 
-The value is rendered twice in ours' detected layout: ours as it was (`before`) and the merged
-value (`after`). Where `before` is ours' text exactly (the common case: a file written by a
-program), `after` is the answer. Otherwise the lines that changed from `before` to `after` are
-spliced into ours' own text by a three-way line merge; the result is parsed back and used only if
-it holds exactly the merged value (else `after` is used): layout is kept where possible, data
-always.
+JSON: when rendering ours' value in its detected layout gives ours' text exactly (a file written
+by a program), the new value is rendered the same way; otherwise a span writer copies every
+unchanged value's bytes. YAML: the span writer of `documents.yaml.render_plain`. Either way the
+result is parsed back: layout is kept where possible, data always.
 """
 
 from __future__ import annotations
@@ -59,19 +57,9 @@ class Document:
             if self._holds(written, value):
                 return written
             return render(value, self.layout, small=len(self.text) < SMALL)
-        else:
-            from statemerge.documents.yaml import dump_roundtrip, load_roundtrip, patch_tree
+        from statemerge.documents.yaml import render_plain
 
-            if "before" not in self._rendered:
-                self._rendered["before"] = dump_roundtrip(
-                    load_roundtrip(self.text.encode(), self.source), self.text)
-            before = self._rendered["before"]
-            tree = load_roundtrip(self.text.encode(), self.source)
-            after = dump_roundtrip(patch_tree(tree, value), self.text)
-        if before == self.text:
-            return after
-        spliced = splice(self.text, before, after)
-        return spliced if self._holds(spliced, value) else after
+        return render_plain(self.text, self.source, value)
 
     def _holds(self, text: str, value: Any) -> bool:
         from statemerge.documents.formats import parse_value
@@ -109,14 +97,3 @@ def parse_document(data: bytes, source: str, fmt: Format, *, empty_is_absent: bo
     document.text = text  # already decoded: fill the cached property
     return document
 
-
-def splice(original: str, before: str, after: str) -> str:
-    """Apply the line changes from `before` to `after` onto `original` (after wins on overlap)."""
-    from statemerge.merging.arrays import merge_sequence
-    from statemerge.merging.rules import Rule, RuleSet
-    from statemerge.merging.threeway import Merger
-
-    after_wins = Merger(RuleSet((Rule("", (), strategy="theirs"),)), crdt=False)
-    lines = merge_sequence(after_wins, before.splitlines(keepends=True),
-                           original.splitlines(keepends=True), after.splitlines(keepends=True), ())
-    return "".join(lines)

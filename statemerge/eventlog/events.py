@@ -5,6 +5,10 @@
 
 - `id` is `sha256:` plus the hex SHA-256 of the event's canonical JSON without `id` (keys sorted,
   no spaces, UTF-8), so any edit of a logged event shows.
+- `prev` chains each agent's events: the id of its event seq - 1 (null at seq 1). Events written
+  before chains have no `prev`; they stay readable (`chain` says how they are checked).
+- `sig` (optional) is `hmac-sha256:` plus the HMAC of the canonical JSON without `id` and `sig`,
+  with the agent's key: without the key, an edited event cannot be re-signed.
 - `clock[agent] == seq`; the other entries are what the agent had seen when it wrote the event.
 - A log may start with one checkpoint line, written by `log compact --truncate`:
   `{"checkpoint":{"frontier":{...},"hlc":"...","snapshot":"sha256:…"}}`.
@@ -16,10 +20,11 @@ Events stay plain dicts on the hot paths (replay, merge, verify parse millions o
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -29,10 +34,15 @@ from statemerge.errors import ParseError
 from statemerge.patch import Op, op_problem
 
 EVENT_KEYS = frozenset(("id", "agent", "seq", "clock", "hlc", "ops"))
+CHAIN_KEYS = frozenset(("prev", "sig"))  # optional: logs written before chains lack them
+ALL_KEYS = EVENT_KEYS | CHAIN_KEYS
 CHECKPOINT_KEYS = frozenset(("frontier", "hlc", "snapshot"))
+_CP_KEYS = CHECKPOINT_KEYS | {"heads"}
 ID_PREFIX = "sha256:"
+SIG_PREFIX = "hmac-sha256:"
 HLC_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z/[0-9]{4,}")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
+_SIG = re.compile(r"hmac-sha256:[0-9a-f]{64}\Z")
 
 
 def canonical_json(value: Any) -> bytes:
@@ -55,13 +65,30 @@ def event_id(event: Mapping[str, Any]) -> str:
     return digest(canonical_json(content))
 
 
+def signature(event: Mapping[str, Any], key: bytes) -> str:
+    """`hmac-sha256:` and the HMAC-SHA256, with `key`, of the event without `id` and `sig`."""
+    content = {name: value for name, value in event.items() if name not in ("id", "sig")}
+    return SIG_PREFIX + hmac.new(key, canonical_json(content), hashlib.sha256).hexdigest()
+
+
 def event_line(event: Mapping[str, Any]) -> bytes:
     """An event as one canonical log line, newline included."""
     return canonical_json(event) + b"\n"
 
 
-def new_event(agent: str, seq: int, clock: Mapping[str, int], hlc: Hlc, ops: list[Op]) -> dict[str, Any]:
-    """A complete event with its id."""
+def new_event(
+    agent: str,
+    seq: int,
+    clock: Mapping[str, int],
+    hlc: Hlc,
+    ops: list[Op],
+    *,
+    prev: str | None = None,
+    chained: bool = False,
+    key: bytes | None = None,
+) -> dict[str, Any]:
+    """A complete event with its id; when `chained`, it names `prev` (the id of the agent's event
+    seq - 1, None at seq 1), else it has the format before chains; signed when given a key."""
     event: dict[str, Any] = {
         "agent": agent,
         "clock": dict(sorted(clock.items())),
@@ -69,6 +96,10 @@ def new_event(agent: str, seq: int, clock: Mapping[str, int], hlc: Hlc, ops: lis
         "ops": ops,
         "seq": seq,
     }
+    if chained:
+        event["prev"] = prev
+    if key is not None:
+        event["sig"] = signature(event, key)
     event["id"] = event_id(event)
     return event
 
@@ -126,7 +157,7 @@ def header_problem(event: Any) -> str | None:
     which keeps its hot path short."""
     if (
         type(event) is dict
-        and len(event) == 6
+        and (len(event) == 6 or _chain_fields_fine(event))
         and type(agent := event.get("agent")) is str
         and agent
         and type(seq := event.get("seq")) is int
@@ -149,9 +180,9 @@ def _header_problem(event: Any) -> str:
     """The sentence for an event `header_problem` found malformed."""
     if type(event) is not dict:
         return f"an event must be a JSON object, not {_kind(event)}."
-    if event.keys() != EVENT_KEYS:
+    if not EVENT_KEYS <= event.keys() <= ALL_KEYS:
         missing = sorted(EVENT_KEYS - event.keys())
-        extra = sorted(event.keys() - EVENT_KEYS)
+        extra = sorted(event.keys() - ALL_KEYS)
         if missing:
             return f"the event has no {', '.join(map(repr, missing))}."
         return f"the event has unknown fields {', '.join(map(repr, extra))}."
@@ -168,7 +199,35 @@ def _header_problem(event: Any) -> str:
     event_hash = event["id"]
     if type(event_hash) is not str or len(event_hash) != 71 or not event_hash.startswith(ID_PREFIX):
         return "'id' must be 'sha256:' and 64 hex digits."
-    return "'ops' must be a non-empty list of operations."
+    return chain_problem(event) or "'ops' must be a non-empty list of operations."
+
+
+def _chain_fields_fine(event: dict[str, Any]) -> bool:
+    """`chain_problem(event) is None`, quickly for the usual event: seven fields, one of them
+    `prev` (the other six the caller checks)."""
+    if len(event) == 7 and "prev" in event:
+        prev = event["prev"]
+        if prev is None:
+            return event.get("seq") == 1
+        return type(prev) is str and len(prev) == 71 and prev.startswith(ID_PREFIX) and event.get("seq") != 1
+    return chain_problem(event) is None
+
+
+def chain_problem(event: dict[str, Any]) -> str | None:
+    """Why an event's `prev` and `sig` (when present) are malformed, or None; the other fields
+    are the caller's to check."""
+    if not EVENT_KEYS <= event.keys() <= ALL_KEYS:
+        return "the event's fields are not those of an event."
+    if "prev" in event:
+        prev = event["prev"]
+        if event["seq"] == 1:
+            if prev is not None:
+                return "'prev' must be null at seq 1: there is no earlier event."
+        elif type(prev) is not str or len(prev) != 71 or not prev.startswith(ID_PREFIX):
+            return "'prev' must be the id of the agent's previous event ('sha256:' and 64 hex digits)."
+    if "sig" in event and (type(event["sig"]) is not str or not _SIG.match(event["sig"])):
+        return "'sig' must be 'hmac-sha256:' and 64 hex digits."
+    return None
 
 
 def clock_problem(clock: Any) -> str | None:
@@ -191,19 +250,24 @@ def _kind(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The first line of a truncated log: what the snapshot covers."""
+    """The first line of a truncated log: what the snapshot covers, and the id of each agent's
+    last covered event (`heads`, so that chains go on past it; None in checkpoints written
+    before chains)."""
 
     frontier: VersionVector
     hlc: str
     snapshot: str
+    heads: dict[str, str] | None = None
 
     def line(self) -> bytes:
         """The checkpoint as a canonical log line."""
-        body = {
+        body: dict[str, Any] = {
             "frontier": dict(sorted(self.frontier.items())),
             "hlc": self.hlc,
             "snapshot": self.snapshot,
         }
+        if self.heads is not None:
+            body["heads"] = dict(sorted(self.heads.items()))
         return canonical_json({"checkpoint": body}) + b"\n"
 
 
@@ -213,8 +277,8 @@ def checkpoint_of(value: Any) -> Checkpoint | str | None:
     if type(value) is not dict or "checkpoint" not in value:
         return None
     body = value["checkpoint"]
-    if len(value) != 1 or type(body) is not dict or body.keys() != CHECKPOINT_KEYS:
-        return "a checkpoint line holds only {'checkpoint': {frontier, hlc, snapshot}}."
+    if len(value) != 1 or type(body) is not dict or not CHECKPOINT_KEYS <= body.keys() <= _CP_KEYS:
+        return "a checkpoint line holds only {'checkpoint': {frontier, hlc, snapshot, heads}}."
     problem = clock_problem(body["frontier"])
     if problem:
         return problem.replace("'clock'", "the frontier")
@@ -222,19 +286,34 @@ def checkpoint_of(value: Any) -> Checkpoint | str | None:
         return "the checkpoint's hlc is not a timestamp like 2026-11-27T12:00:00.000000Z/0003."
     if type(body["snapshot"]) is not str or not _DIGEST.match(body["snapshot"]):
         return "the checkpoint's snapshot must be 'sha256:' and 64 hex digits."
-    return Checkpoint(dict(body["frontier"]), body["hlc"], body["snapshot"])
+    heads = body.get("heads")
+    if heads is not None and (
+        type(heads) is not dict
+        or not all(type(head) is str and _DIGEST.match(head) for head in heads.values())
+    ):
+        return "the checkpoint's heads must map agents to event ids."
+    return Checkpoint(dict(body["frontier"]), body["hlc"], body["snapshot"], heads)
 
 
 def split_lines(data: bytes) -> list[tuple[int, bytes]]:
-    """The non-blank lines of a log with their 1-based numbers."""
+    """The complete non-blank lines of a log with their 1-based numbers (see `iter_lines`)."""
     return list(iter_lines(data))
 
 
 def iter_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """The non-blank lines of a log with their 1-based numbers, one at a time."""
-    for number, raw in enumerate(data.split(b"\n"), 1):
+    """The complete non-blank lines of a log with their 1-based numbers, one at a time. A last
+    line without its newline is an unfinished append, left out (`unfinished_line` finds it)."""
+    pieces = data.split(b"\n")
+    pieces.pop()  # what follows the last newline: nothing, or an unfinished line
+    for number, raw in enumerate(pieces, 1):
         if len(raw) > 2 or raw.strip():
             yield number, raw
+
+
+def unfinished_line(data: bytes) -> int | None:
+    """The number of a last line without its newline (an append that did not finish), or None."""
+    tail = data[data.rfind(b"\n") + 1 :]
+    return data.count(b"\n") + 1 if tail.strip() else None
 
 
 def read_event(raw: bytes, *, source: str, line: int) -> dict[str, Any]:
@@ -256,29 +335,39 @@ def as_event(value: Any, *, source: str, line: int) -> dict[str, Any]:
 
 @dataclass
 class LogHead:
-    """What a log tells its next writer: the clock frontier and the latest hlc."""
+    """What a log tells its next writer: the clock frontier, the latest hlc, and each agent's
+    last event (seq, id) to chain to."""
 
     frontier: dict[str, int]
     hlc: str | None = None
+    tips: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def take(self, event: Mapping[str, Any]) -> None:
         """Account for one more event."""
         agent, seq = event["agent"], event["seq"]
         if seq > self.frontier.get(agent, 0):
             self.frontier[agent] = seq
+        tip = self.tips.get(agent)
+        if tip is None or seq > tip[0]:
+            self.tips[agent] = (seq, event["id"])
         for other, counter in event["clock"].items():
             if counter > self.frontier.get(other, 0):
                 self.frontier[other] = counter
         if self.hlc is None or hlc_key(event["hlc"]) > hlc_key(self.hlc):
             self.hlc = event["hlc"]
 
-    def next_event(self, agent: str, ops: list[Op], wall: int) -> dict[str, Any]:
+    def next_event(self, agent: str, ops: list[Op], wall: int, *, key: bytes | None = None) -> dict[str, Any]:
         """The event `agent` writes next, at wall-clock time `wall` (microseconds): seq one past
-        its last, the clock of everything in the log, an hlc later than every event's."""
+        its last, the clock of everything in the log, an hlc later than every event's, chained
+        to the agent's last event (unchained only when that event is not in the log: a
+        checkpoint written before chains covers it), signed with `key` when given."""
         seq = self.frontier.get(agent, 0) + 1
         clock = vv_merge(self.frontier, {agent: seq})
         stamp = hlc_send(Hlc.parse(self.hlc) if self.hlc else None, wall)
-        return new_event(agent, seq, clock, stamp, ops)
+        tip = self.tips.get(agent)
+        prev = tip[1] if tip is not None and tip[0] == seq - 1 else None
+        chained = seq == 1 or prev is not None
+        return new_event(agent, seq, clock, stamp, ops, prev=prev, chained=chained, key=key)
 
 
 def log_head(lines: list[tuple[int, bytes]], *, source: str) -> LogHead:
@@ -288,13 +377,17 @@ def log_head(lines: list[tuple[int, bytes]], *, source: str) -> LogHead:
         value = parse_line(raw, source=source, line=number)
         mark = checkpoint_of(value)
         if isinstance(mark, Checkpoint) and index == 0:
-            head = LogHead(dict(mark.frontier), mark.hlc)
+            heads = mark.heads or {}
+            tips = {agent: (mark.frontier.get(agent, 0), head) for agent, head in heads.items()}
+            head = LogHead(dict(mark.frontier), mark.hlc, tips)
             continue
         head.take(as_event(value, source=source, line=number))
     return head
 
 
-def next_line(data: bytes, agent: str, ops: list[Op], wall: int, *, source: str) -> bytes:
+def next_line(
+    data: bytes, agent: str, ops: list[Op], wall: int, *, source: str, key: bytes | None = None
+) -> bytes:
     """The line `agent` appends to a log holding `data`, at wall-clock time `wall` (µs)."""
     head = log_head(split_lines(data), source=source)
-    return event_line(head.next_event(agent, ops, wall))
+    return event_line(head.next_event(agent, ops, wall, key=key))

@@ -1,41 +1,71 @@
 """Log files on disk: streaming their lines, and appending under an exclusive lock.
 
 The one I/O module of the event log package. An append holds an exclusive `flock` on the log
-while it reads the log (for seq, clock and hlc) and writes its one line with a single `write` and
-an `fsync`, so processes appending at once never interleave or reuse a seq. A writer that replaces
-the whole file (`compact --truncate`) holds the same lock and renames a new file into place; an
-appender that then finds its locked file no longer at the path starts over on the new one.
+while it reads the log (for seq, clock, hlc and the chain) and writes its one line with a single
+`write` and an `fsync`, so processes appending at once never interleave or reuse a seq. The line
+lands whole or not at all: a failed write (a full disk) is truncated back. A last line without
+its newline is what an append killed mid-write leaves: readers skip it (`LogLines.unfinished`),
+and the next append removes it before writing. A writer that replaces the whole file (`compact
+--truncate`) holds the same lock and renames a new file into place; an appender that then finds
+its locked file no longer at the path starts over on the new one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import IO, Any
 
 from statemerge.documents import read_bytes, write_atomic
 from statemerge.errors import InputError
-from statemerge.eventlog.events import event_line, log_head, split_lines
+from statemerge.eventlog.events import event_line, log_head, split_lines, unfinished_line
 from statemerge.patch import Op
 
 Progress = Callable[[int], None]
 
 
-def numbered_lines(handle: IO[bytes], progress: Progress | None = None) -> Iterator[tuple[int, bytes]]:
-    """The non-blank lines of an open log with their 1-based numbers, streaming; `progress` is
-    told the bytes read now and then."""
-    done = 0
-    for number, raw in enumerate(handle, 1):
+class LogLines:
+    """The complete non-blank lines of an open log with their 1-based numbers, streaming;
+    `progress` is told the bytes read now and then. A last line without its newline (an
+    unfinished append) is not yielded: `unfinished` holds its number afterwards."""
+
+    def __init__(self, handle: IO[bytes], progress: Progress | None = None) -> None:
+        self.handle = handle
+        self.progress = progress
+        self.unfinished: int | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        progress = self.progress
+        done = 0
+        for number, raw in enumerate(self.handle, 1):
+            if progress is not None:
+                done += len(raw)
+                if not number & 0xFFF:
+                    progress(done)
+            if len(raw) > 2 or raw.strip():
+                if raw[-1] != 10:  # no newline: only the last line can lack it
+                    self.unfinished = number
+                    break
+                yield number, raw
         if progress is not None:
-            done += len(raw)
-            if not number & 0xFFF:
-                progress(done)
-        if len(raw) > 2 or raw.strip():
-            yield number, raw
-    if progress is not None:
-        progress(done)
+            progress(done)
+
+
+def numbered_lines(handle: IO[bytes], progress: Progress | None = None) -> LogLines:
+    """The complete non-blank lines of an open log (see `LogLines`)."""
+    return LogLines(handle, progress)
+
+
+def unfinished_message(
+    path: str, line: int, done: str = "skipped (the next append removes it)"
+) -> str:
+    """The one line said about a last line without its newline, and what was `done` with it."""
+    return f"{path}:{line}: the last line has no newline: an append that did not finish; {done}."
 
 
 @contextmanager
@@ -48,15 +78,6 @@ def open_log(path: str) -> Iterator[IO[bytes]]:
         raise
     with handle:
         yield handle
-
-
-def ends_with_newline(handle: IO[bytes]) -> bool:
-    """Whether an open log is empty or ends with a newline (else its last line may be cut)."""
-    handle.seek(0, os.SEEK_END)
-    if handle.tell() == 0:
-        return True
-    handle.seek(-1, os.SEEK_END)
-    return handle.read(1) == b"\n"
 
 
 def log_size(path: str) -> int:
@@ -80,11 +101,36 @@ class LockedLog:
         return os.pread(self.fd, size, 0) if size else b""
 
     def append(self, data: bytes) -> None:
-        """Write bytes at the end with one `write`, then `fsync`."""
-        written = os.write(self.fd, data)
-        if written != len(data):
-            raise InputError(f"{self.path}: only {written} of {len(data)} bytes could be written.")
-        os.fdatasync(self.fd)  # the data and the new size; mtime may lag
+        """Write bytes at the end with one `write`, then `fsync`: all of them or, when that
+        fails (a full disk), none (the file is truncated back)."""
+        size = os.fstat(self.fd).st_size
+        try:
+            written = os.write(self.fd, data)
+            if written != len(data):  # a short write: the next one says why
+                os.write(self.fd, data[written:])
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fdatasync(self.fd)  # the data and the new size; mtime may lag
+        except OSError as error:
+            self.cut(size)
+            reason = error.strerror or str(error)
+            raise InputError(
+                f"{self.path}: the event could not be written ({reason}); nothing was appended."
+            ) from None
+
+    def repair(self, size: int) -> None:
+        """Remove what follows the last complete line, which ends at `size`."""
+        try:
+            os.ftruncate(self.fd, size)
+        except OSError as error:
+            raise InputError(
+                f"{self.path}: its unfinished last line cannot be removed ({error.strerror})."
+            ) from None
+
+    def cut(self, size: int) -> None:
+        """Truncate the log back to `size` bytes (best effort after a failed write)."""
+        with contextlib.suppress(OSError):
+            os.ftruncate(self.fd, size)
+            os.fsync(self.fd)
 
     def replace(self, data: bytes) -> None:
         """Swap in new content atomically (appenders waiting on the lock will follow)."""
@@ -118,21 +164,32 @@ def _same_file(fd: int, path: str) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
-def append_event(path: str, agent: str, ops: list[Op], wall: int) -> dict[str, Any]:
-    """Append one event by `agent` at wall-clock time `wall` (µs); returns the event written.
+@dataclass
+class Appended:
+    """What an append did: the event written, and the number of the unfinished line it removed
+    first (None when there was none)."""
 
-    Nothing is written when the log holds a bad line (ParseError naming it).
+    event: dict[str, Any]
+    removed: int | None = None
+
+
+def append_event(path: str, agent: str, ops: list[Op], wall: int, *, key: bytes | None = None) -> Appended:
+    """Append one event by `agent` at wall-clock time `wall` (µs), signed with `key` if given.
+
+    Nothing is written when the log holds a bad line (ParseError naming it). A last line without
+    its newline (an append that did not finish) is removed first.
     """
     if not agent:
         raise InputError("The agent id must not be empty.")
     with locked_log(path) as log:
         data = log.read()
+        removed = unfinished_line(data)
         head = log_head(split_lines(data), source=path)
-        event = head.next_event(agent, ops, wall)
-        # A last line without its newline (written by hand) gets one first.
-        prefix = b"\n" if data and not data.endswith(b"\n") else b""
-        log.append(prefix + event_line(event))
-    return event
+        event = head.next_event(agent, ops, wall, key=key)
+        if data and not data.endswith(b"\n"):
+            log.repair(data.rfind(b"\n") + 1)
+        log.append(event_line(event))
+    return Appended(event, removed)
 
 
 def read_log_bytes(path: str) -> bytes:

@@ -13,18 +13,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any
 
-from orjson import JSONDecodeError, loads
+from orjson import OPT_SORT_KEYS, JSONDecodeError, dumps, loads
 
 from statemerge.clocks import vv_leq
 from statemerge.errors import InputError, ParseError, PatchError
+from statemerge.eventlog.chain import Chains, signature_problem
 from statemerge.eventlog.events import (
+    ID_PREFIX,
     Checkpoint,
     as_event,
+    canonical_json,
     checkpoint_of,
     clock_problem,
-    event_line,
+    event_id,
+    event_problem,
     header_problem,
     hlc_key,
     ops_problem,
@@ -37,6 +42,7 @@ from statemerge.patch import apply_ops_in_place, set_member
 from statemerge.pointer import format_pointer
 
 STALE_CONTEXT = "stale-context"
+ID_CHANGED = "the id does not match the content: the line was changed."
 WINDOW_LIMIT = 10_000
 
 
@@ -89,7 +95,12 @@ class ReplayResult:
 
 
 class Replayer:
-    """Feed it the lines of a log in order; `result` holds the state so far."""
+    """Feed it the lines of a log in order; `result` holds the state so far.
+
+    A line whose id does not match its content, that breaks its agent's hash chain, or (given
+    `keys`, agent: HMAC key) whose signature does not hold is bad input (ParseError): replay
+    applies only a log that is what its agents wrote. `chains.unchained` counts the events
+    written before chains (accepted)."""
 
     def __init__(
         self,
@@ -98,6 +109,7 @@ class Replayer:
         start: Snapshot | None = None,
         until: str | None = None,
         window_limit: int = WINDOW_LIMIT,
+        keys: dict[str, bytes] | None = None,
     ) -> None:
         self.source = source
         self.start = start
@@ -114,14 +126,20 @@ class Replayer:
         self._filtered = bool(covered) or until is not None
         self._seen_conflicts: set[Conflict] = set()
         self._first = True
+        self._keys = keys or {}
+        self._fast = not keys  # with keys, every event's signature is checked
+        self.chains = Chains()
+        self._tips = self.chains.tips  # for the hot path
 
     def feed(self, number: int, raw: bytes) -> None:
         """Parse, check and apply one non-blank line; ParseError (exit 2) for a bad one.
 
         This is the hot path, written for speed: the checks are folded into reading the fields;
-        a clock equal to the applied frontier needs no further check (the frontier holds only
-        checked counters) and means the author saw everything applied; ops are checked in full
-        only when they fail. Anything unusual leaves for a slower method.
+        an event chained to the last one of its agent needs no other chain check; a clock equal
+        to the applied frontier needs no further check (the frontier holds only checked
+        counters) and means the author saw everything applied; ops are checked in full only
+        when they fail. Anything unusual (the first line, an unchained or first event, a fork,
+        keys to check) leaves for a slower method.
         """
         try:
             event = loads(raw)
@@ -130,35 +148,53 @@ class Replayer:
         try:
             agent = event["agent"]
             seq = event["seq"]
+            claimed = event["id"]
+            tip = self._tips.get(agent)
             hlc = event["hlc"]
-            ops = event["ops"]
-            clock = event["clock"]
             well_formed = (
-                len(event) == 6
-                and type(agent) is str
-                and agent
+                len(event) == 7
+                and tip is not None
+                and tip[1] == event["prev"]
                 and type(seq) is int
-                and seq > 0
+                and tip[0] == seq - 1
+                and type(agent) is str
                 and type(hlc) is str
                 and hlc[26:28] == "Z/"  # its shape only: `verify` checks every digit
-                and type(ops) is list
-                and ops
-                and type(clock) is dict
-                and type(event["id"]) is str
+                and type(event["ops"]) is list
+                and event["ops"]
+                and type(event["clock"]) is dict
+                and type(claimed) is str
+                and self._fast
             )
         except (KeyError, TypeError, IndexError):
             well_formed = False
-        if not well_formed or self._first:
-            self._feed_slowly(event, number)
+        if not well_formed:
+            self._feed_slowly(event, raw, number)
             return
+        del event["id"]
+        try:
+            content = dumps(event, option=OPT_SORT_KEYS)
+        except TypeError:  # an integer beyond 64 bits
+            content = canonical_json(event)
+        event["id"] = claimed
+        if claimed != ID_PREFIX + sha256(content).hexdigest():
+            self._id_changed(event, number)
+        self._tips[agent] = (seq, claimed, number)
+        self._take(event, raw, number)
+
+    def _take(self, event: dict[str, Any], raw: bytes, number: int) -> None:
+        """Apply (or pass over) a checked event."""
+        agent = event["agent"]
+        seq = event["seq"]
         result = self.result
         frontier = result.frontier
         if seq <= frontier.get(agent, 0) or (self._filtered and self._filtered_out(event)):
             self._pass_over(event, number)
             return
         frontier[agent] = seq
-        if clock == frontier:
-            result.hlc = hlc  # it saw every applied event, so its hlc is the latest
+        if event["clock"] == frontier:
+            result.hlc = event["hlc"]  # it saw every applied event, so its hlc is the latest
+            ops = event["ops"]
         else:
             ops = self._unusual(event, number)
         try:
@@ -171,16 +207,30 @@ class Replayer:
             result.applied += 1
             self._kept.append(raw)
 
-    def _feed_slowly(self, event: Any, number: int) -> None:
-        """A line the hot path did not take: the first line (maybe a checkpoint) or bad input."""
+    def _feed_slowly(self, event: Any, raw: bytes, number: int) -> None:
+        """A line the hot path did not take: the first line (maybe a checkpoint), an event the
+        chain check needs to look at closely, one to check the signature of, or bad input."""
         first, self._first = self._first, False
         if header_problem(event) is not None:
             mark = checkpoint_of(event)
             if isinstance(mark, Checkpoint) and first:
                 self._begin_at(mark)
+                self.chains.start_at(mark, number)
                 return
             as_event(event, source=self.source, line=number)  # raises the right ParseError
-        self.feed(number, event_line(event))  # a sound first line: now the usual way
+        if event_id(event) != event["id"]:
+            self._id_changed(event, number)
+        problem = signature_problem(event, self._keys) if self._keys else None
+        problem = problem or self.chains.check(event, number)
+        if problem is not None:
+            raise ParseError(self.source, problem, number)
+        self._take(event, raw, number)
+
+    def _id_changed(self, event: dict[str, Any], number: int) -> None:
+        """Raise the ParseError for an event whose id does not match: what is malformed in it,
+        if anything, else the mismatch."""
+        problem = event_problem(event) or ID_CHANGED
+        raise ParseError(self.source, problem, number)
 
     def _unusual(self, event: dict[str, Any], number: int) -> list[Any]:
         """An event whose clock differs from the applied frontier: check the clock; when its
@@ -265,9 +315,10 @@ def replay(
     source: str,
     start: Snapshot | None = None,
     until: str | None = None,
+    keys: dict[str, bytes] | None = None,
 ) -> ReplayResult:
     """Replay numbered non-blank lines (see `events.split_lines`)."""
-    replayer = Replayer(source=source, start=start, until=until)
+    replayer = Replayer(source=source, start=start, until=until, keys=keys)
     for number, raw in lines:
         replayer.feed(number, raw)
     return replayer.result

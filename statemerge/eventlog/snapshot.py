@@ -43,11 +43,12 @@ class Snapshot:
         """The hash a checkpoint line names."""
         return digest(self.to_bytes())
 
-    def checkpoint(self) -> Checkpoint:
-        """The checkpoint line that starts a log truncated at this snapshot."""
+    def checkpoint(self, heads: dict[str, str] | None = None) -> Checkpoint:
+        """The checkpoint line that starts a log truncated at this snapshot; `heads` (agent: id
+        of its last covered event) let the agents' hash chains go on past it."""
         if self.hlc is None:
             raise ValueError("An empty snapshot covers no event and needs no checkpoint.")
-        return Checkpoint(dict(self.frontier), self.hlc, self.digest)
+        return Checkpoint(dict(self.frontier), self.hlc, self.digest, heads)
 
 
 def snapshot_from_value(value: Any, *, source: str) -> Snapshot:

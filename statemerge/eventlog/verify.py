@@ -1,5 +1,7 @@
-"""Checking a log: every line parses, ids match content, seqs run without gaps or repeats, clocks
-and hlc timestamps only grow, and lines come in a causal order.
+"""Checking a log: every line parses, ids match content, each agent's events form an unbroken
+hash chain (and, given keys, carry valid signatures), seqs run without gaps or repeats, clocks
+and hlc timestamps only grow, lines come in a causal order, and, given a recorded head, nothing
+was cut from the end.
 
 `Verifier` streams (memory bounded by the number of agents); `verify_log` runs it over bytes.
 """
@@ -11,6 +13,7 @@ from typing import Any
 
 from statemerge.clocks import vv_leq
 from statemerge.errors import ParseError
+from statemerge.eventlog.chain import Chains, Head, signature_problem
 from statemerge.eventlog.events import (
     Checkpoint,
     canonical_json,
@@ -43,17 +46,38 @@ class _Agent:
 
 
 class Verifier:
-    """Feed it the lines of one log in order, then read `problems`."""
+    """Feed it the lines of one log in order, then read `problems`.
 
-    def __init__(self) -> None:
+    `keys` (agent: HMAC key) makes those agents' signatures required and checked;
+    `require_chain` makes an event without `prev` a problem; `require_signed` an event whose
+    agent has no key; `head` (agent: (seq, id)) a log that lacks what the head recorded.
+    """
+
+    def __init__(
+        self,
+        *,
+        keys: dict[str, bytes] | None = None,
+        require_chain: bool = False,
+        require_signed: bool = False,
+        head: Head | None = None,
+    ) -> None:
         self.problems: list[Problem] = []
         self.agents: dict[str, _Agent] = {}
+        self.chains = Chains()
         self.events = 0
+        self.last_line = 0
+        self._keys = keys or {}
+        self._require_chain = require_chain
+        self._require_signed = require_signed
+        self._check_signatures = bool(keys) or require_signed
         self._first = True
+        if head is not None:
+            self.chains.watch(head)
 
     def feed(self, number: int, raw: bytes) -> None:
         """Check one non-blank line."""
         first, self._first = self._first, False
+        self.last_line = number
         try:
             value = parse_line(raw, source="", line=number)
         except ParseError as error:
@@ -76,10 +100,10 @@ class Verifier:
         self.events += 1
         self._check_event(value, number)
 
-    def finish(self, *, ends_with_newline: bool, last_line: int) -> list[Problem]:
-        """The problems found, with one for a last line cut short."""
-        if not ends_with_newline and last_line:
-            self._report(last_line, "the last line has no newline: it may have been cut short.")
+    def finish(self) -> list[Problem]:
+        """The problems found, with those against the watched head at the last line."""
+        for message in self.chains.head_problems():
+            self._report(self.last_line, message)
         return self.problems
 
     def _report(self, number: int, message: str) -> None:
@@ -87,6 +111,7 @@ class Verifier:
 
     def _start_at(self, mark: Checkpoint, number: int) -> None:
         stamp = hlc_key(mark.hlc)
+        self.chains.start_at(mark, number)
         for agent, seq in mark.frontier.items():
             self.agents[agent] = _Agent(seq, number, dict(mark.frontier), stamp)
 
@@ -94,6 +119,14 @@ class Verifier:
         claimed = event.pop("id")  # the parsed line is ours: hash the rest as it is
         if digest(canonical_json(event)) != claimed:
             self._report(number, "the id does not match the content: the line was changed.")
+        if self._check_signatures:
+            problem = signature_problem(event, self._keys, required=self._require_signed)
+            if problem is not None:
+                self._report(number, problem)
+        event["id"] = claimed
+        if self._require_chain and "prev" not in event:
+            self._report(number, "the event has no 'prev': it is not chained (written before chains).")
+        chain = self.chains.check(event, number)
         agent: str = event["agent"]
         seq: int = event["seq"]
         clock: dict[str, int] = event["clock"]
@@ -107,6 +140,8 @@ class Verifier:
         if seq > before + 1:
             gap = f"seq {before + 1}" if seq == before + 2 else f"seqs {before + 1} to {seq - 1}"
             self._report(number, f"{agent!r} skips {gap}: seq {seq} follows seq {before}.")
+        elif chain is not None:  # (a gap breaks the chain too: said once)
+            self._report(number, chain)
         if last is not None:
             if not vv_leq(last.clock, clock):
                 self._report(number, f"the clock of {agent!r} goes back since line {last.line}.")
@@ -132,13 +167,13 @@ class Verifier:
             last.seq, last.line, last.clock, last.hlc = seq, number, clock, stamp
 
 
-def verify_log(data: bytes, *, source: str) -> list[Problem]:
+def verify_log(data: bytes, *, source: str, **options: Any) -> list[Problem]:
     """Every problem of a log, in line order; empty when the log is sound. The problems carry
-    line numbers; `source` (the log's name) is for the caller's messages."""
-    verifier = Verifier()
-    last = 0
+    line numbers; `source` (the log's name) is for the caller's messages; `options` are the
+    Verifier's. A last line without its newline (an unfinished append) is left out, as replay
+    leaves it out."""
+    verifier = Verifier(**options)
     with paused_gc():
         for number, raw in iter_lines(data):
             verifier.feed(number, raw)
-            last = number
-    return verifier.finish(ends_with_newline=not data or data.endswith(b"\n"), last_line=last)
+    return verifier.finish()

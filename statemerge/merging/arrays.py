@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from statemerge.merging.diff import opcodes
 from statemerge.merging.ordering import merged_order
+from statemerge.merging.renames import follow_renames
 from statemerge.merging.rules import Tokens
 from statemerge.merging.strategies import union
 from statemerge.merging.values import ABSENT, identity, same
@@ -73,6 +74,8 @@ def merge_keyed(merger: Merger, key_field: str, base: list[Any], ours: list[Any]
         {identity(element[key_field]): element for element in version}
         for version in (base, ours, theirs)
     )
+    by_ours = follow_renames(by_base, by_ours, by_theirs, key_field)
+    by_theirs = follow_renames(by_base, by_theirs, by_ours, key_field)
     keys = list(by_ours)
     keys.extend(key for key in by_theirs if key not in by_ours)
     keys.extend(key for key in by_base if key not in by_ours and key not in by_theirs)

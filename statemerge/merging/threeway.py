@@ -108,6 +108,13 @@ class Merger:
             from statemerge.merging.arrays import merge_arrays
 
             return merge_arrays(self, base, ours, theirs, path)
+        elif (isinstance(ours, str) and isinstance(theirs, str) and isinstance(base, str)
+              and ("\n" in base or "\n" in ours or "\n" in theirs)):
+            from statemerge.merging.linemerge import merge_text
+
+            merged = merge_text(base, ours, theirs)  # several lines: merged line by line
+            if merged is not None:
+                return merged
         if base is ABSENT:
             kind = "add/add"
         elif ours is ABSENT:
@@ -120,7 +127,13 @@ class Merger:
 
     def objects(self, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
                 path: Tokens) -> Any:
-        """Rule 1: merge key by key over the union of keys, in the merged order."""
+        """Rule 1: merge key by key over the union of keys, in the merged order. A key one side
+        renamed while the other edited its object merges as one object under the new name."""
+        from statemerge.merging.renames import renames
+
+        renamed = {**renames(base, ours, theirs), **renames(base, theirs, ours)}
+        if renamed:
+            return self._renamed_objects(base, ours, theirs, path, renamed)
         merged: dict[str, Any] = {}
         for key in _union_keys(ours, theirs, base):
             value = self.node(base.get(key, ABSENT), ours.get(key, ABSENT),
@@ -135,6 +148,20 @@ class Merger:
         ) and list(merged) == list(ours):
             return ours
         return self.built(merged, merged.values())
+
+    def _renamed_objects(self, base: dict[str, Any], ours: dict[str, Any],
+                         theirs: dict[str, Any], path: Tokens, renamed: dict[str, str]) -> Any:
+        """Rule 1 with renamed keys filed under their base names, then given their new names."""
+        new_name = {old: new for new, old in renamed.items()}
+        if len(new_name) != len(renamed):
+            renamed = {}
+        ours_filed = {renamed.get(key, key): value for key, value in ours.items()}
+        theirs_filed = {renamed.get(key, key): value for key, value in theirs.items()}
+        merged = self.objects(base, ours_filed, theirs_filed, path) if renamed else None
+        if not isinstance(merged, dict):
+            return merged
+        return self.built({new_name.get(key, key): value for key, value in merged.items()},
+                          merged.values())
 
     def built(self, container: Any, children: Any) -> Any:
         """Note a container the merge built if a slot is in it (directly or deeper), so that the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from typing import Any, Final
 
 
@@ -32,14 +33,50 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 
+@dataclass(frozen=True)
+class Alias:
+    """A YAML alias (`*name`) as written: it merges as one value, so it stays an alias and a
+    change to its anchored node reaches it."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"*{self.name}"
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value under a custom YAML tag (`!Ref x`), compared by tag and value, merged whole."""
+
+    tag: str
+    value: Any
+
+    def __hash__(self) -> int:
+        return hash((self.tag, canonical(self.value)))
+
+    def __str__(self) -> str:
+        return f"{self.tag} {self.value}"
+
+
+def json_default(value: Any) -> Any:
+    """How YAML's atoms appear in JSON reports: `{"$alias": name}`, `{"$tag": tag, "value": v}`."""
+    if isinstance(value, Alias):
+        return {"$alias": value.name}
+    if isinstance(value, Tagged):
+        return {"$tag": value.tag, "value": value.value}
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
 def _dumps(value: Any, sort_keys: bool) -> bytes:
     orjson = sys.modules.get("orjson")  # used when a large document already loaded it
     if orjson is not None:
+        option = orjson.OPT_PASSTHROUGH_DATACLASS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
         try:
-            return bytes(orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0))
+            return bytes(orjson.dumps(value, option=option, default=json_default))
         except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
             pass
-    return json.dumps(value, sort_keys=sort_keys, separators=(",", ":")).encode()
+    return json.dumps(value, sort_keys=sort_keys, separators=(",", ":"),
+                      default=json_default).encode()
 
 
 def same(a: Any, b: Any) -> bool:

@@ -169,6 +169,11 @@ class Store(ABC):
     def lock_env(self) -> dict[str, str]:
         """Environment entries for a child process run under the lock this store holds now."""
 
+    def lock_fds(self) -> tuple[int, ...]:
+        """Descriptors a child process run under the lock inherits, so that the lock lives as
+        long as the child does even if this process dies (the file backend's flock)."""
+        return ()
+
     def check_etag(self, etag: str) -> None:  # noqa: B027 - any text may be an etag by default
         """Raise UsageError for text that cannot be an etag of this backend."""
 

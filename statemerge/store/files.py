@@ -8,6 +8,9 @@
   agent never leaves the store locked. A compare-and-set takes the same flock for the moment of
   its check-and-replace, which makes it atomic against other processes and makes every writer wait
   for a `statemerge lock` holder; the holder's own children write through it (HELD_LOCKS_ENV).
+- `statemerge lock` hands the locked descriptor to its COMMAND (`lock_fds`): an flock is released
+  only when every descriptor of it is closed, so the lock outlives a `lock` process killed with
+  -9 for as long as COMMAND (or anything it started that kept the descriptor) runs.
 """
 
 from __future__ import annotations
@@ -140,6 +143,11 @@ class FileStore(Store):
         finally:
             os.close(fd)
 
+    def lock_fds(self) -> tuple[int, ...]:
+        if self._held is None or self._held[0] is None:
+            return ()
+        return (self._held[0],)
+
     def lock_env(self) -> dict[str, str]:
         if self._held is None:
             raise UsageError(f"{self.url}: the lock is not held, so there is nothing to pass on.")
@@ -251,10 +259,9 @@ def render(value: Any, previous: Document | None, fmt: Format) -> bytes:
     if previous is not None and previous.value is not ABSENT:
         return previous.render(value).encode()
     if fmt == "yaml":
-        import yaml
+        from statemerge.documents.yamlwrite import dump_yaml
 
-        text = yaml.safe_dump(value, sort_keys=False, allow_unicode=True, default_flow_style=False)
-        return text.encode()
+        return dump_yaml(value).encode()
     from statemerge.documents.jsontext import JsonLayout
     from statemerge.documents.jsontext import render as render_json
 

@@ -38,7 +38,7 @@ def complete(shell: str, **env: str) -> subprocess.CompletedProcess[str]:
     ("typed", "offered"),
     [
         ("statemerge l", ["lock", "log"]),
-        ("statemerge log ", ["append", "replay", "merge", "verify", "history", "compact"]),
+        ("statemerge log ", ["append", "replay", "merge", "verify", "head", "history", "compact"]),
         ("statemerge merge a b c --con", ["--conflict"]),
         ("statemerge merge a b c --conflict o", ["object", "ours"]),
         ("statemerge check x --format ", ["table", "json", "github"]),

@@ -173,13 +173,17 @@ def test_invalid_rules_file_is_exit_2_naming_the_rule(tmp_path: Path) -> None:
     assert b"rule rules #1 (path '/a'): unknown strategy 'sometimes'" in result.stderr
 
 
-def test_yaml_alias_bomb_is_refused_as_bad_input(tmp_path: Path) -> None:
+def test_yaml_alias_bomb_merges_as_written_and_is_refused_where_expanded(tmp_path: Path) -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 12)]
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text("\n".join(lines) + "\n")
-    result = run("merge", str(bomb), str(bomb), str(bomb))
-    assert result.returncode == 2 and b"alias bomb" in result.stderr
+    theirs = tmp_path / "theirs.yaml"
+    theirs.write_text(bomb.read_text() + "extra: 1\n")
+    merged = run("merge", str(bomb), str(bomb), str(theirs))  # aliases stay aliases: no expansion
+    assert merged.returncode == 0 and merged.stdout == theirs.read_bytes()
+    checked = run("check", str(bomb))  # check reads the data a reader sees: bounded, refused
+    assert checked.returncode == 1 and b"alias bomb" in checked.stdout
 
 
 def test_real_process_exit_codes_and_stdout() -> None:

@@ -7,6 +7,7 @@ import pytest
 from statemerge.documents import parse_value
 from statemerge.documents.layout import parse_document
 from statemerge.errors import DuplicateKeyError, ParseError
+from statemerge.merging.values import Tagged
 
 
 def test_unparsable_json_names_file_line_and_column() -> None:
@@ -57,9 +58,9 @@ def test_yaml_tags_that_build_objects_are_refused() -> None:
         parse_value(b"a: !!python/object:os.system x\n", "v.yaml", "yaml")
 
 
-def test_yaml_custom_tags_are_refused() -> None:
-    with pytest.raises(ParseError, match="'!Ref'"):
-        parse_value(b"a: !Ref Bucket\n", "v.yaml", "yaml")
+def test_yaml_custom_tags_are_kept_as_tagged_values() -> None:
+    value = parse_value(b"a: !Ref Bucket\nb: !Sub [x, {y: 1}]\n", "v.yaml", "yaml")
+    assert value == {"a": Tagged("!Ref", "Bucket"), "b": Tagged("!Sub", ["x", {"y": 1}])}
 
 
 def test_yaml_alias_bomb_is_refused_quickly() -> None:
@@ -90,9 +91,27 @@ def test_yaml_dates_stay_strings() -> None:
     assert parse_value(b"d: 2026-11-27\n", "v.yaml", "yaml") == {"d": "2026-11-27"}
 
 
-def test_yaml_several_documents_are_refused() -> None:
-    with pytest.raises(ParseError, match="2 YAML documents"):
-        parse_value(b"a: 1\n---\nb: 2\n", "v.yaml", "yaml")
+def test_yaml_several_documents_read_as_a_list_of_documents() -> None:
+    assert parse_value(b"a: 1\n---\nb: 2\n", "v.yaml", "yaml") == [{"a": 1}, {"b": 2}]
+
+
+def test_yaml_recursive_alias_is_refused_with_its_line() -> None:
+    with pytest.raises(ParseError, match=r"v.yaml:1:\d+: .*recursive alias"):
+        parse_value(b"a: &x [1, *x]\n", "v.yaml", "yaml")
+
+
+def test_yaml_integer_over_4300_digits_is_refused() -> None:
+    with pytest.raises(ParseError, match="4,300 digits"):
+        parse_value(b"n: " + b"9" * 5000 + b"\n", "v.yaml", "yaml")
+
+
+def test_deep_yaml_is_refused_while_parsing_in_linear_time() -> None:
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(ParseError, match="nest"):
+        parse_value(b"[" * 100_000 + b"]" * 100_000, "deep.yaml", "yaml")
+    assert time.perf_counter() - started < 2
 
 
 def test_unparsable_yaml_names_line_and_column() -> None:

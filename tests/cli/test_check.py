@@ -358,3 +358,14 @@ def test_schema_violations_carry_their_line(name: str, content: str) -> None:
     expected = {"": 1, "/replicas": 2, "/items/1": 5} if name.endswith("json") else {
         "": 2, "/items/1": 4, "/replicas": 5}
     assert where == expected
+
+
+def test_problems_print_verbatim_without_rich_markup() -> None:
+    write("[bot].json", '{"[/]": 1, "[/]": 2}\n')
+
+    code, lines, _ = check("[bot].json")
+
+    assert code == 1
+    assert lines[1].split(None, 3) == [
+        "[bot].json", "1:12", "duplicate-key", "duplicate key '[/]' in one object."
+    ]

@@ -22,12 +22,15 @@ def summary(checks: list[FileCheck]) -> str:
 
 def render_table(checks: list[FileCheck], stream: IO[str]) -> None:
     """The problems as a table (nothing but the summary when all is well)."""
+    bad = [check for check in checks if not check.ok]
+    if not bad and not stream.isatty():  # one plain line: no need to load rich (hooks, CI)
+        stream.write(summary(checks) + "\n")
+        return
     from rich.table import Table
 
     from statemerge.report import verbatim_console
 
     console = verbatim_console(stream)
-    bad = [check for check in checks if not check.ok]
     if bad:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("File", style="cyan", overflow="fold")

@@ -91,14 +91,14 @@ def diff_json(changes: list[Change]) -> str:
 
 def render_diff(changes: list[Change], names: tuple[str, str], stream: IO[str]) -> None:
     """One line per change: `~ /path: old -> new`, `+ /path: new`, `- /path: old`."""
+    if not changes:
+        stream.write(f"{names[0]} and {names[1]} hold the same data.\n")
+        return
     from rich.text import Text
 
     from statemerge.report import verbatim_console
 
     console = verbatim_console(stream)
-    if not changes:
-        console.print(f"{names[0]} and {names[1]} hold the same data.")
-        return
     for change in changes:
         line = Text()
         path = change.path or "(root)"

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from statemerge import crdt
-from statemerge.heap import paused_gc
+from statemerge.gcpause import paused_gc
 
 DATA = Path(__file__).resolve().parent / "data" / "crdt"
 SIZES = ((10, 10_000), (100, 10_000), (10, 100_000))

@@ -29,8 +29,8 @@ from bench._timing import run_once
 from statemerge.clocks import Hlc
 from statemerge.eventlog import merge_logs, verify_log
 from statemerge.eventlog.events import event_line, new_event
-from statemerge.eventlog.logfile import numbered_lines
 from statemerge.eventlog.replay import Replayer
+from statemerge.logfile import numbered_lines
 
 DATA = Path(__file__).resolve().parent / "data" / "eventlog"
 FORMAT = 2  # bump when the generated data changes (2: events chained)

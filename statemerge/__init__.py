@@ -38,12 +38,17 @@ def merge(base: Any, ours: Any, theirs: Any, rules: Any = None) -> MergeResult:
     """
     from statemerge.merging import RuleSet, parse_rules
     from statemerge.merging import merge as merge_values
+    from statemerge.nesting import room_for_nesting
 
     if rules is not None and not isinstance(rules, RuleSet):
         rules = parse_rules(rules, source="rules")
-    return merge_values(base, ours, theirs, rules)
+    with room_for_nesting():  # documents may nest 1,000 levels, as the CLI allows
+        return merge_values(base, ours, theirs, rules)
 
 
 def resolve(result: MergeResult, side: str) -> Any:
     """The merged value as plain data, every conflict left taken by `side` (ours/theirs/base)."""
-    return result.taken(side)
+    from statemerge.nesting import room_for_nesting
+
+    with room_for_nesting():
+        return result.taken(side)

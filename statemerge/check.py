@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, InputError, NodeError, ParseError, UsageError
-from statemerge.gitdriver import conflict_marker_lines
+from statemerge.git.driver import conflict_marker_lines
+from statemerge.git.runner import failure_detail, run_git
 
 DEFAULT_INCLUDE = ("*.json", "*.yaml", "*.yml", "*.jsonl")
 SKIPPED_FOLDERS = (".git", ".hg", ".svn")
@@ -153,15 +154,9 @@ def staged_targets(
 
 
 def _git(args: list[str], cwd: str | None, stdin: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False
-        )
-    except OSError as error:
-        raise UsageError(f"Could not run git ({error.strerror}): is git installed?") from None
+    done = run_git(args, cwd=cwd, stdin=stdin)
     if done.returncode != 0:
-        detail = done.stderr.decode(errors="replace").strip()
-        raise UsageError(f"--staged needs a git repository: {detail}")
+        raise UsageError(f"--staged needs a git repository: {failure_detail(done)}")
     return done.stdout
 
 
@@ -178,11 +173,9 @@ def check_targets(
 
 def check_bytes(path: str, data: bytes, *, schema: SchemaValidator | None = None) -> list[Problem]:
     """Everything wrong with one file's content (an empty list when it is fine)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return [Problem("encoding", f"not UTF-8: byte {data[error.start]:#04x}.", line)]
+    bad = not_utf8(data)
+    if bad is not None:
+        return [Problem("encoding", f"not UTF-8: byte {bad.byte:#04x}.", bad.line)]
     markers = marker_problems(data)
     if markers:
         return markers

@@ -13,11 +13,25 @@
     │   ├── RetriesExhausted          every attempt of an update lost its race
     │   └── LockTimeout               a lock not acquired in time
     └── StoreError                    a store backend failed (unreachable, timed out)
+        ├── AmbiguousWrite            etcd: a write sent, no answer: it may have been applied
+        ├── DeadlineReached           etcd: no endpoint answered before the deadline
+        └── EtcdRequestError          etcd: an error answer that retrying will not fix
 
-Every message is a full sentence naming the file (and line, column or pointer where it applies).
+The etcd errors live in `store/etcdhttp.py`, next to the client that raises them. Every message is
+a full sentence naming the file (and line, column or pointer where it applies); a user sees it as
+one line, `error_line(message)`.
 """
 
 from __future__ import annotations
+
+
+def error_line(message: str) -> str:
+    """The one stderr line a user sees for an error or a warning (no newline).
+
+    >>> error_line("a.json:3:7: invalid JSON: expecting value.")
+    'statemerge: a.json:3:7: invalid JSON: expecting value.'
+    """
+    return f"statemerge: {message}"
 
 
 class StatemergeError(Exception):

@@ -6,66 +6,18 @@ The one step behind both `statemerge merge` and the git driver.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from statemerge.documents.formats import detect_format
 from statemerge.documents.layout import Document, parse_document
-from statemerge.merging.conflicts import Conflict, Resolution
+from statemerge.mergeoutcome import CONFLICT_STYLES, ConflictStyle, MergeOptions, MergeOutcome
 from statemerge.merging.markers import with_markers
 from statemerge.merging.rules import RuleSet, find_rules_file, load_rules
 from statemerge.merging.threeway import MergeResult, merge
 from statemerge.merging.values import ABSENT
 
-ConflictStyle = Literal["markers", "object", "ours", "theirs"]
-CONFLICT_STYLES = ("markers", "object", "ours", "theirs")
-
-
-@dataclass(frozen=True)
-class MergeOptions:
-    """How to merge and how to write what is left in conflict."""
-
-    conflict: ConflictStyle = "markers"
-    diff3: bool = False
-    labels: tuple[str, str, str] = ("ours", "base", "theirs")  # ours, base, theirs (as git)
-    marker_size: int = 7
-    fmt: str | None = None  # "json" | "yaml" | None: from the file name
-    rules_file: str | None = None  # an explicit rules file; None: discover next to path_hint
-    path_hint: str | None = None  # the file's path (in the repository): format and rules discovery
-
-
-@dataclass
-class MergeOutcome:
-    """The merged document and what happened on the way."""
-
-    output: bytes
-    conflicts: list[Conflict] = field(default_factory=list)
-    resolved: list[Resolution] = field(default_factory=list)
-    resolved_by: str | None = None  # `ours`/`theirs` when --conflict took a side
-    documents: tuple[Any, Any, Any] = (None, None, None)  # base, ours, theirs values
-    rules_file: str | None = None
-
-    @property
-    def clean(self) -> bool:
-        """No conflict was found (rules may have resolved some)."""
-        return not self.conflicts
-
-    @property
-    def exit_code(self) -> int:
-        """0 when the output holds no conflict, 1 when conflicts are left in it."""
-        return 0 if self.clean or self.resolved_by else 1
-
-    def report(self) -> dict[str, Any]:
-        """The `--report-json` document."""
-        return {
-            "clean": self.clean,
-            "conflicts": [conflict.as_report(self.resolved_by) for conflict in self.conflicts],
-            "resolved": [{"path": r.path, "strategy": r.strategy, "rule": r.rule}
-                         for r in self.resolved],
-            "rules_file": self.rules_file,
-        }
-
+__all__ = ["CONFLICT_STYLES", "ConflictStyle", "MergeOptions", "MergeOutcome", "merge_texts"]
 
 def merge_texts(
     base: bytes, ours: bytes, theirs: bytes, *, names: tuple[str, str, str], options: MergeOptions

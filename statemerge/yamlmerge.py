@@ -33,7 +33,7 @@ from statemerge.merging.threeway import merge
 from statemerge.merging.values import ABSENT
 
 if TYPE_CHECKING:
-    from statemerge.mergefile import MergeOptions, MergeOutcome
+    from statemerge.mergeoutcome import MergeOptions, MergeOutcome
 
 
 class _Unwritable(Exception):
@@ -91,7 +91,7 @@ def _content(lines: Sequence[str]) -> list[str]:
 def merge_yaml(base: bytes, ours: bytes, theirs: bytes, *, names: tuple[str, str, str],
                options: MergeOptions, rules: RuleSet, rules_path: str | None) -> MergeOutcome:
     """Merge three YAML files (see the module docstring); bad input raises InputError."""
-    from statemerge.mergefile import MergeOutcome
+    from statemerge.mergeoutcome import MergeOutcome
 
     base_text = decode(base, names[0])
     base_side = None if not base_text.strip() else parse_side(base_text, names[0])

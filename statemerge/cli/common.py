@@ -7,12 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import statemerge.cli.lazytyper as typer
-from statemerge.errors import StatemergeError
-
-
-def error_line(error: StatemergeError) -> str:
-    """The one line a user sees for an error."""
-    return f"statemerge: {error.message}"
+from statemerge.errors import StatemergeError, error_line
 
 
 @contextmanager
@@ -21,8 +16,8 @@ def handled() -> Iterator[None]:
     try:
         yield
     except StatemergeError as error:
-        sys.stderr.write(error_line(error) + "\n")
+        sys.stderr.write(error_line(error.message) + "\n")
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
-        sys.stderr.write("statemerge: interrupted.\n")
+        sys.stderr.write(error_line("interrupted.") + "\n")
         raise typer.Exit(130) from None

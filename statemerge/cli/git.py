@@ -1,7 +1,7 @@
 """`statemerge git install/uninstall/status/merge-driver`.
 
 `git merge-driver` normally never reaches this module: cli/main.py hands it straight to
-`gitdriver.driver_main` to skip Typer's start-up. The command here exists for `--help` and
+`git.driver.driver_main` to skip Typer's start-up. The command here exists for `--help` and
 completion, and calls the same function.
 """
 
@@ -41,7 +41,7 @@ def install(
 
     Example: statemerge git install '*.state'
     """
-    from statemerge import gitinstall
+    from statemerge.git import install as gitinstall
 
     with handled():
         scope = gitinstall.find_scope(use_global)
@@ -70,7 +70,7 @@ def uninstall(
 
     Example: statemerge git uninstall --attributes
     """
-    from statemerge import gitinstall
+    from statemerge.git import install as gitinstall
 
     with handled():
         scope = gitinstall.find_scope(use_global)
@@ -98,7 +98,7 @@ def status(
 
     Example: statemerge git status apps.json
     """
-    from statemerge import gitinstall
+    from statemerge.git import install as gitinstall
 
     with handled():
         statuses = gitinstall.status()
@@ -134,6 +134,6 @@ def merge_driver(
 
     Example: statemerge git merge-driver %O %A %B %L %P  (the line `install` gives git)
     """
-    from statemerge.gitdriver import driver_main
+    from statemerge.git.driver import driver_main
 
     raise typer.Exit(driver_main(list(args)))

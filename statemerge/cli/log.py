@@ -68,7 +68,7 @@ def append(
     """
     with handled():
         from statemerge.errors import UsageError
-        from statemerge.eventlog.logfile import append_event, unfinished_message
+        from statemerge.logfile import append_event, unfinished_message
         from statemerge.patch import parse_op_words
 
         if not agent:
@@ -130,7 +130,7 @@ def merge(
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.eventlog import merge_logs
-        from statemerge.eventlog.logfile import read_log_bytes
+        from statemerge.logfile import read_log_bytes
 
         names = [str(path) for path in logs]
         merged = merge_logs([read_log_bytes(name) for name in names], sources=names)
@@ -228,7 +228,7 @@ def history(
     """
     with handled():
         from statemerge.eventlog.history import history as touches_of
-        from statemerge.eventlog.logfile import numbered_lines, open_log
+        from statemerge.logfile import numbered_lines, open_log
         from statemerge.report.log import history_json, history_table
 
         name = str(log)
@@ -262,8 +262,8 @@ def compact(
         from statemerge.documents import write_atomic
         from statemerge.errors import UsageError
         from statemerge.eventlog.events import split_lines
-        from statemerge.eventlog.logfile import locked_log, open_log
         from statemerge.eventlog.replay import Replayer
+        from statemerge.logfile import locked_log, open_log
 
         name = str(log)
         with open_log(name):
@@ -289,8 +289,8 @@ def compact(
 def _replay(
     name: str, start: Snapshot | None, until: str | None, keys: dict[str, bytes] | None
 ) -> ReplayResult:
-    from statemerge.eventlog.logfile import log_size, numbered_lines, open_log
     from statemerge.eventlog.replay import Replayer
+    from statemerge.logfile import log_size, numbered_lines, open_log
     from statemerge.report.log import progress
 
     replayer = Replayer(source=name, start=start, until=until, keys=keys)
@@ -304,8 +304,8 @@ def _replay(
 
 def _verified(name: str, **options: Any) -> Verifier:
     """A Verifier fed every complete line of the log at `name` (options: the Verifier's)."""
-    from statemerge.eventlog.logfile import log_size, numbered_lines, open_log
     from statemerge.eventlog.verify import Verifier
+    from statemerge.logfile import log_size, numbered_lines, open_log
     from statemerge.report.log import progress
 
     verifier = Verifier(**options)
@@ -320,7 +320,7 @@ def _verified(name: str, **options: Any) -> Verifier:
 def _say_unfinished(name: str, line: int | None) -> None:
     """One stderr line about a last line without its newline, which was skipped."""
     if line is not None:
-        from statemerge.eventlog.logfile import unfinished_message
+        from statemerge.logfile import unfinished_message
 
         sys.stderr.write(unfinished_message(name, line) + "\n")
 

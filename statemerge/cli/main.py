@@ -17,7 +17,7 @@ def main() -> None:
     argv = sys.argv[1:]
     if argv[:2] == ["git", "merge-driver"] and argv[2:] != ["--help"]:
         _quick()
-        from statemerge.gitdriver import driver_main
+        from statemerge.git.driver import driver_main
 
         _exit_now(driver_main(argv[2:]))
     if argv[:1] == ["merge"]:

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import statemerge.cli.lazytyper as typer
-from statemerge.cli.mergerun import MergeRequest, run_merge
+from statemerge.cli.mergerun import (
+    DEFAULTS,
+    FLAG_OPTIONS,
+    VALUED_OPTIONS,
+    MergeRequest,
+    merge_request,
+    run_merge,
+)
+from statemerge.documents.formats import FORMATS
+from statemerge.merging.conflicts import CONFLICT_STYLES
 
-
-class Style(StrEnum):
-    """How conflicts left by the merge are written."""
-
-    markers = "markers"
-    object = "object"
-    ours = "ours"
-    theirs = "theirs"
-
-
-class Fmt(StrEnum):
-    """A document format."""
-
-    json = "json"
-    yaml = "yaml"
+Style = StrEnum("Style", {name: name for name in CONFLICT_STYLES})  # type: ignore[misc]
+Fmt = StrEnum("Fmt", {name: name for name in FORMATS})  # type: ignore[misc]
+DEFAULT_STYLE = Style(DEFAULTS.conflict)
 
 
 def merge(
@@ -31,35 +29,44 @@ def merge(
         metavar="BASE", help="The common ancestor (empty: both sides added).")],
     ours: Annotated[Path, typer.Argument(metavar="OURS", help="Our version; its layout is kept.")],
     theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Their version.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output",
+    output: Annotated[Path | None, typer.Option(*VALUED_OPTIONS["output"],
                                                 help="Write here (atomically), not stdout.")] = None,
-    fmt: Annotated[Fmt | None, typer.Option("--format",
+    fmt: Annotated[Fmt | None, typer.Option(*VALUED_OPTIONS["fmt"],
                                             help="json or yaml (default: by extension).")] = None,
     rules: Annotated[Path | None, typer.Option(
-        "--rules", help="Rules file (default: .statemerge.yaml next to OURS or above).")] = None,
+        *VALUED_OPTIONS["rules"],
+        help="Rules file (default: .statemerge.yaml next to OURS or above).")] = None,
     conflict: Annotated[Style, typer.Option(
-        "--conflict", help="markers: git-style blocks; object: {$conflict: ...} in place; "
-        "ours/theirs: take that side (exit 0).")] = Style.markers,
-    diff3: Annotated[bool, typer.Option("--diff3", help="Show base in marker blocks.")] = False,
+        *VALUED_OPTIONS["conflict"],
+        help="markers: git-style blocks; object: {$conflict: ...} in place; "
+        "ours/theirs: take that side (exit 0).")] = DEFAULT_STYLE,
+    diff3: Annotated[bool, typer.Option(*FLAG_OPTIONS["diff3"],
+                                        help="Show base in marker blocks.")] = DEFAULTS.diff3,
     label: Annotated[list[str] | None, typer.Option(
-        "-L", "--label", help="Labels for ours, base, theirs (as git merge-file).")] = None,
-    marker_size: Annotated[int, typer.Option("--marker-size", min=1,
-                                             help="Length of conflict markers.")] = 7,
+        *VALUED_OPTIONS["labels"], help="Labels for ours, base, theirs (as git merge-file).")] = None,
+    marker_size: Annotated[int, typer.Option(*VALUED_OPTIONS["marker_size"], min=1,
+                                             help="Length of conflict markers.")] = DEFAULTS.marker_size,
     report_json: Annotated[Path | None, typer.Option(
-        "--report-json", help="Write a JSON report of conflicts and resolutions.")] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No report on stderr.")] = False,
+        *VALUED_OPTIONS["report_json"], help="Write a JSON report of conflicts and resolutions.")] = None,
+    quiet: Annotated[bool, typer.Option(*FLAG_OPTIONS["quiet"],
+                                        help="No report on stderr.")] = DEFAULTS.quiet,
 ) -> None:
     """Three-way merge of JSON/YAML state files. Exit 0 clean, 1 conflicts left, 2 bad input.
 
     Example: statemerge merge base.json ours.json theirs.json -o merged.json
     """
-    request = MergeRequest(
-        str(base), str(ours), str(theirs), output=str(output) if output else None,
-        fmt=fmt.value if fmt else None, rules=str(rules) if rules else None,
-        conflict=conflict.value, diff3=diff3, labels=tuple(label or ()), marker_size=marker_size,
-        report_json=str(report_json) if report_json else None, quiet=quiet,
+    raise typer.Exit(run_merge(typer_request(locals())))
+
+
+def typer_request(params: Mapping[str, Any]) -> MergeRequest:
+    """The request for the parameters Typer parsed (the fast parser must give the same one)."""
+    fmt, conflict = params["fmt"], params["conflict"]
+    return merge_request(
+        params["base"], params["ours"], params["theirs"], output=params["output"],
+        fmt=fmt.value if fmt else None, rules=params["rules"], conflict=conflict.value,
+        diff3=params["diff3"], labels=params["label"] or (), marker_size=params["marker_size"],
+        report_json=params["report_json"], quiet=params["quiet"],
     )
-    raise typer.Exit(run_merge(request))
 
 
 def register(app: typer.Typer) -> None:

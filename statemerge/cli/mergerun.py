@@ -6,9 +6,11 @@ It imports neither typer nor rich: a clean merge of small files must start fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from statemerge.errors import StatemergeError, UsageError
+from statemerge.errors import StatemergeError, UsageError, error_line
 
 
 @dataclass(frozen=True)
@@ -29,18 +31,68 @@ class MergeRequest:
     quiet: bool = False
 
 
+DEFAULTS = MergeRequest("", "", "")
+
+# The options of `statemerge merge`, defined once for the Typer command and the fast parser: the
+# request field each one sets, and its names. Choices come from CONFLICT_STYLES and FORMATS.
+VALUED_OPTIONS: dict[str, tuple[str, ...]] = {
+    "output": ("-o", "--output"),
+    "fmt": ("--format",),
+    "rules": ("--rules",),
+    "conflict": ("--conflict",),
+    "labels": ("-L", "--label"),
+    "marker_size": ("--marker-size",),
+    "report_json": ("--report-json",),
+}
+FLAG_OPTIONS: dict[str, tuple[str, ...]] = {"diff3": ("--diff3",), "quiet": ("-q", "--quiet")}
+PATH_FIELDS = ("output", "rules", "report_json")
+
+
+def merge_request(
+    base: str | Path,
+    ours: str | Path,
+    theirs: str | Path,
+    *,
+    output: str | Path | None = None,
+    fmt: str | None = None,
+    rules: str | Path | None = None,
+    conflict: str = DEFAULTS.conflict,
+    diff3: bool = DEFAULTS.diff3,
+    labels: Sequence[str] = (),
+    marker_size: int = DEFAULTS.marker_size,
+    report_json: str | Path | None = None,
+    quiet: bool = DEFAULTS.quiet,
+) -> MergeRequest:
+    """The request for `merge` from either parser, paths spelled as `pathlib` spells them (as
+    Typer hands them over: `a//b/./c` is `a/b/c`)."""
+    return MergeRequest(
+        _path(base), _path(ours), _path(theirs), output=_path_or_none(output), fmt=fmt,
+        rules=_path_or_none(rules), conflict=conflict, diff3=diff3, labels=tuple(labels),
+        marker_size=marker_size, report_json=_path_or_none(report_json), quiet=quiet,
+    )
+
+
+def _path(name: str | Path) -> str:
+    return str(Path(name))
+
+
+def _path_or_none(name: str | Path | None) -> str | None:
+    return None if name is None else str(Path(name))
+
+
 def run_merge(request: MergeRequest) -> int:
     """Merge, write the result and reports; return the exit code (errors: one stderr line)."""
     try:
         return _run(request)
     except StatemergeError as error:
-        sys.stderr.write(f"statemerge: {error.message}\n")
+        sys.stderr.write(error_line(error.message) + "\n")
         return error.exit_code
 
 
 def _run(request: MergeRequest) -> int:
     from statemerge.documents import read_bytes, write_atomic
-    from statemerge.mergefile import CONFLICT_STYLES, MergeOptions, merge_texts
+    from statemerge.mergefile import MergeOptions, merge_texts
+    from statemerge.merging.conflicts import CONFLICT_STYLES
 
     if request.conflict not in CONFLICT_STYLES:
         raise UsageError(f"--conflict must be one of {', '.join(CONFLICT_STYLES)}.")
@@ -51,7 +103,7 @@ def _run(request: MergeRequest) -> int:
     labels = (*request.labels, *("ours", "base", "theirs")[len(request.labels):])
     names = (request.base, request.ours, request.theirs)
     sides = tuple(read_bytes(name) for name in names)
-    options = MergeOptions(conflict=request.conflict, diff3=request.diff3,  # type: ignore[arg-type]
+    options = MergeOptions(conflict=request.conflict, diff3=request.diff3,
                            labels=(labels[0], labels[1], labels[2]),
                            marker_size=request.marker_size, fmt=request.fmt,
                            rules_file=request.rules, path_hint=request.ours)

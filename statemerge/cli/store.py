@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
+from statemerge.errors import error_line
 
 if TYPE_CHECKING:
     from statemerge.store import CallStats
@@ -164,7 +165,7 @@ def lock(
         ):
             code = _run_child(command, opened.lock_env(), opened.lock_fds())
             if opened.lock_lost:
-                sys.stderr.write(f"statemerge: {store}: the lock was lost while COMMAND ran.\n")
+                sys.stderr.write(error_line(f"{store}: the lock was lost while COMMAND ran.") + "\n")
     raise typer.Exit(code)
 
 

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from statemerge.crdt.fields import Where, check_fields, json_argument, read_object, type_name
+from statemerge.crdt.arguments import json_argument
+from statemerge.crdt.fields import Where, check_fields, read_object, type_name
 from statemerge.errors import UsageError
-from statemerge.heap import paused_gc
+from statemerge.gcpause import paused_gc
 
 TAG_FIELD = "$crdt"
 

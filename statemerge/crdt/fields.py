@@ -7,12 +7,10 @@ or `1` and `true`, are different elements.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import orjson
-
-from statemerge.errors import NodeError, UsageError
+from statemerge.errors import NodeError
+from statemerge.jsonvalue import canonical_json, loads_fast
 from statemerge.pointer import child
 
 SCALARS = (str, int, float, bool, type(None))
@@ -125,32 +123,11 @@ def check_fields(node: dict[str, Any], where: Where, allowed: frozenset[str], ta
 
 def element_key(value: Any) -> bytes:
     """The canonical form of a JSON value: its identity as a set element or map key."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # integers beyond 64 bits
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return text.encode()
+    return canonical_json(value)
 
 
 def canonical_element(value: Any, key: bytes) -> Any:
     """`value` with its objects' keys sorted (its key given): equal elements serialize alike."""
     if isinstance(value, SCALARS):
         return value
-    try:
-        return orjson.loads(key)
-    except orjson.JSONDecodeError:  # integers beyond 64 bits
-        return json.loads(key)
-
-
-def json_argument(text: str) -> Any:
-    """One command-line argument read as a JSON value (`5`, `'"x"'`, `'{"k": 1}'`)."""
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except ValueError:
-        raise UsageError(
-            f"Argument {text!r} is not a JSON value (write strings in quotes, like '\"x\"')."
-        ) from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    return loads_fast(key)

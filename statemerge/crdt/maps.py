@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from statemerge.clocks import VersionVector
 from statemerge.crdt import causal
+from statemerge.crdt.arguments import json_argument
 from statemerge.crdt.base import (
     Actor,
     CrdtType,
@@ -32,7 +33,7 @@ from statemerge.crdt.base import (
     register,
 )
 from statemerge.crdt.causal import Dot, Entries
-from statemerge.crdt.fields import Where, element_key, json_argument, read_object
+from statemerge.crdt.fields import Where, element_key, read_object
 from statemerge.crdt.registers import LWW
 
 INSIDE = Where("<or-map>")

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from statemerge.errors import InputError
 
 Format = Literal["json", "yaml"]
+FORMATS: tuple[Format, ...] = ("json", "yaml")
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -16,7 +17,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 def detect_format(name: str, override: str | None = None) -> Format:
     """The format for a file name (`.yaml`/`.yml` is YAML, anything else JSON), or the override."""
     if override is not None:
-        if override not in ("json", "yaml"):
+        if override not in FORMATS:
             raise InputError(f"Unknown format {override!r}: use json or yaml.")
         return "yaml" if override == "yaml" else "json"
     return "yaml" if name.lower().endswith(YAML_SUFFIXES) else "json"
@@ -56,12 +57,6 @@ def read_value(path: str | os.PathLike[str], fmt: str | None = None) -> Any:
 
 def dump_canonical(value: Any) -> bytes:
     """Canonical JSON: sorted keys, no spaces, UTF-8, a trailing newline. Equal values, equal bytes."""
-    import orjson
+    from statemerge.jsonvalue import canonical_json
 
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
-    except TypeError:  # integers beyond 64 bits
-        import json
-
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return text.encode() + b"\n"
+    return canonical_json(value) + b"\n"

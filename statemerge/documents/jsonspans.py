@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from statemerge.documents.jsontext import JsonLayout
-from statemerge.merging.values import identity, same
+from statemerge.jsonvalue import identity, same
 
 _TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\],:])|([^ \t\r\n{}\[\],:"]+))')
 

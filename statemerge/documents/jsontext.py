@@ -15,7 +15,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, ParseError
+from statemerge.jsonvalue import loads_strict
 
 MAX_DEPTH = 1000
 
@@ -24,12 +26,10 @@ def decode(data: bytes, source: str) -> str:
     """UTF-8 text (a BOM is dropped); binary or other encodings are bad input."""
     if b"\x00" in data:
         raise ParseError(source, "binary content (NUL bytes); expected a UTF-8 text file.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(source, "not valid UTF-8 text.", line) from None
-    return text.removeprefix("\ufeff")
+    bad = not_utf8(data)
+    if bad is not None:
+        raise ParseError(source, "not valid UTF-8 text.", bad.line)
+    return data.decode("utf-8").removeprefix("\ufeff")
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,6 @@ def parse_json_layout(data: bytes, text: str, source: str) -> tuple[Any, JsonLay
     return _parse_exactly(text, source), layout, False
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
-
-
 class _Duplicate(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
@@ -168,7 +164,7 @@ def _parse_exactly(text: str, source: str) -> Any:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(_stack_depth() + MAX_DEPTH + 20)  # the C scanner nests one per level
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+        return loads_strict(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as error:
         raise ParseError(source, _sentence(error.msg), error.lineno, error.colno) from None
     except _Duplicate as duplicate:

@@ -14,7 +14,7 @@ from typing import Any
 
 from statemerge.documents.formats import Format
 from statemerge.documents.jsontext import SMALL, JsonLayout, decode, render, render_bytes
-from statemerge.merging.values import ABSENT, same
+from statemerge.jsonvalue import ABSENT, same
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from statemerge.documents.jsontext import decode
-from statemerge.merging.values import same
+from statemerge.jsonvalue import same
 
 
 def parse_yaml_plain(data: bytes, source: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 from statemerge.documents.yamlread import Node, YamlStream, key_text
 from statemerge.documents.yamlwrite import YamlStyle, block, flow, item, key, literal_block, scalar
-from statemerge.merging.values import identity, same
+from statemerge.jsonvalue import identity, same
 
 _RECORD_FIELDS = ("id", "key", "name", "uuid")
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from statemerge.merging.values import Alias, Tagged
+from statemerge.jsonvalue import Alias, Tagged
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_/$^(][A-Za-z0-9_ ./$^()+=<>-]*\Z")
 _NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")

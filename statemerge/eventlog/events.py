@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from statemerge.clocks import Hlc, VersionVector, hlc_send, vv_merge
 from statemerge.errors import ParseError
+from statemerge.jsonvalue import canonical_json, loads_fast
 from statemerge.patch import Op, op_problem
 
 EVENT_KEYS = frozenset(("id", "agent", "seq", "clock", "hlc", "ops"))
@@ -43,15 +41,6 @@ SIG_PREFIX = "hmac-sha256:"
 HLC_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z/[0-9]{4,}")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
 _SIG = re.compile(r"hmac-sha256:[0-9a-f]{64}\Z")
-
-
-def canonical_json(value: Any) -> bytes:
-    """Sorted keys, no spaces, UTF-8: equal values give equal bytes (no trailing newline)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # an integer beyond 64 bits
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return text.encode()
 
 
 def digest(data: bytes) -> str:
@@ -122,18 +111,10 @@ def hlc_key(text: str) -> tuple[str, int]:
 def parse_line(raw: bytes, *, source: str, line: int) -> Any:
     """One line's JSON value; ParseError naming the source and line when it is not JSON."""
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        try:  # orjson refuses integers beyond 64 bits, which are valid JSON
-            return json.loads(raw, parse_constant=_no_constants)
-        except (ValueError, UnicodeDecodeError):
-            pass
+        return loads_fast(raw)
+    except ValueError as error:
         reason = str(error).split(":", 1)[0]
         raise ParseError(source, f"not valid JSON ({reason}).", line) from None
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(name)
 
 
 def event_problem(event: Any) -> str | None:

@@ -26,14 +26,14 @@ from statemerge.errors import InputError
 from statemerge.eventlog.events import (
     Checkpoint,
     as_event,
-    canonical_json,
     checkpoint_of,
     event_id,
     hlc_order,
     iter_lines,
     parse_line,
 )
-from statemerge.heap import paused_gc
+from statemerge.gcpause import paused_gc
+from statemerge.jsonvalue import canonical_json
 
 # One event as merge sorts it: ((hlc order, agent, seq, id), canonical line, clock items).
 Key = tuple[str, str, int, str]

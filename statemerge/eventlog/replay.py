@@ -25,7 +25,6 @@ from statemerge.eventlog.events import (
     ID_PREFIX,
     Checkpoint,
     as_event,
-    canonical_json,
     checkpoint_of,
     clock_problem,
     event_id,
@@ -38,6 +37,7 @@ from statemerge.eventlog.events import (
 from statemerge.eventlog.ot import Edit, edit_from_op
 from statemerge.eventlog.snapshot import Snapshot
 from statemerge.eventlog.window import Window, array_test, context_of
+from statemerge.jsonvalue import canonical_json
 from statemerge.patch import apply_ops_in_place, set_member
 from statemerge.pointer import format_pointer
 
@@ -47,7 +47,7 @@ WINDOW_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
-class Conflict:
+class ReplayConflict:
     """Concurrent events whose writes met at `path`; `events` are their ids, earlier first."""
 
     path: str
@@ -79,7 +79,7 @@ class ReplayResult:
     hlc: str | None
     applied: int = 0
     after_until: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[ReplayConflict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 
     def report(self) -> dict[str, Any]:
@@ -124,7 +124,7 @@ class Replayer:
         self.window = Window(window_limit, self.result.frontier)
         self._kept = self.window.lines  # for the hot path
         self._filtered = bool(covered) or until is not None
-        self._seen_conflicts: set[Conflict] = set()
+        self._seen_conflicts: set[ReplayConflict] = set()
         self._first = True
         self._keys = keys or {}
         self._fast = not keys  # with keys, every event's signature is checked
@@ -296,14 +296,14 @@ class Replayer:
         unseen = window.between(context)
         edits, found = window.integrate(edits, context, order, in_list, unseen)
         for kind, path, other in found:
-            self._conflict(Conflict(format_pointer(path), kind, (other.id, event["id"])))
+            self._conflict(ReplayConflict(format_pointer(path), kind, (other.id, event["id"])))
         frontier = dict(self.result.frontier)
         frontier[event["agent"]] = event["seq"] - 1
         if window.lost(context, frontier, unseen):
-            self._conflict(Conflict("", STALE_CONTEXT, (event["id"],)))
+            self._conflict(ReplayConflict("", STALE_CONTEXT, (event["id"],)))
         return [edit.to_op() for edit in edits]
 
-    def _conflict(self, conflict: Conflict) -> None:
+    def _conflict(self, conflict: ReplayConflict) -> None:
         if conflict not in self._seen_conflicts:
             self._seen_conflicts.add(conflict)
             self.result.conflicts.append(conflict)

@@ -14,7 +14,8 @@ from typing import Any
 
 from statemerge.clocks import VersionVector
 from statemerge.errors import NodeError
-from statemerge.eventlog.events import Checkpoint, canonical_json, clock_problem, digest
+from statemerge.eventlog.events import Checkpoint, clock_problem, digest
+from statemerge.jsonvalue import canonical_json
 
 FORMAT = "statemerge-snapshot/1"
 _KEYS = frozenset(("format", "frontier", "hlc", "state"))

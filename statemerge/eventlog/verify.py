@@ -16,7 +16,6 @@ from statemerge.errors import ParseError
 from statemerge.eventlog.chain import Chains, Head, signature_problem
 from statemerge.eventlog.events import (
     Checkpoint,
-    canonical_json,
     checkpoint_of,
     digest,
     event_problem,
@@ -24,11 +23,12 @@ from statemerge.eventlog.events import (
     iter_lines,
     parse_line,
 )
-from statemerge.heap import paused_gc
+from statemerge.gcpause import paused_gc
+from statemerge.jsonvalue import canonical_json
 
 
 @dataclass(frozen=True)
-class Problem:
+class LogProblem:
     """One thing wrong with a log, at a 1-based line."""
 
     line: int
@@ -61,7 +61,7 @@ class Verifier:
         require_signed: bool = False,
         head: Head | None = None,
     ) -> None:
-        self.problems: list[Problem] = []
+        self.problems: list[LogProblem] = []
         self.agents: dict[str, _Agent] = {}
         self.chains = Chains()
         self.events = 0
@@ -100,14 +100,14 @@ class Verifier:
         self.events += 1
         self._check_event(value, number)
 
-    def finish(self) -> list[Problem]:
+    def finish(self) -> list[LogProblem]:
         """The problems found, with those against the watched head at the last line."""
         for message in self.chains.head_problems():
             self._report(self.last_line, message)
         return self.problems
 
     def _report(self, number: int, message: str) -> None:
-        self.problems.append(Problem(number, message[:1].upper() + message[1:]))
+        self.problems.append(LogProblem(number, message[:1].upper() + message[1:]))
 
     def _start_at(self, mark: Checkpoint, number: int) -> None:
         stamp = hlc_key(mark.hlc)
@@ -167,7 +167,7 @@ class Verifier:
             last.seq, last.line, last.clock, last.hlc = seq, number, clock, stamp
 
 
-def verify_log(data: bytes, *, source: str, **options: Any) -> list[Problem]:
+def verify_log(data: bytes, *, source: str, **options: Any) -> list[LogProblem]:
     """Every problem of a log, in line order; empty when the log is sound. The problems carry
     line numbers; `source` (the log's name) is for the caller's messages; `options` are the
     Verifier's. A last line without its newline (an unfinished append) is left out, as replay

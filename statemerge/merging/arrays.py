@@ -76,6 +76,10 @@ def merge_keyed(merger: Merger, key_field: str, base: list[Any], ours: list[Any]
     )
     by_ours = follow_renames(by_base, by_ours, by_theirs, key_field)
     by_theirs = follow_renames(by_base, by_theirs, by_ours, key_field)
+    if len(by_ours) + len(by_theirs) != len(ours) + len(theirs):
+        by_ours, by_theirs = (  # two renames onto one base record: leave them as they are
+            {identity(element[key_field]): element for element in version}
+            for version in (ours, theirs))
     keys = list(by_ours)
     keys.extend(key for key in by_theirs if key not in by_ours)
     keys.extend(key for key in by_base if key not in by_ours and key not in by_theirs)

@@ -8,11 +8,14 @@ place (`as_objects`). A `SequenceSlot` stands for a run of array elements, so it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from statemerge.merging.values import ABSENT
 
 SIDES = ("base", "ours", "theirs")
+# How the conflicts a merge leaves are written (merge.md): the one list the CLI and its options use.
+ConflictStyle = Literal["markers", "object", "ours", "theirs"]
+CONFLICT_STYLES: tuple[ConflictStyle, ...] = ("markers", "object", "ours", "theirs")
 
 
 @dataclass

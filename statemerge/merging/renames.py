@@ -16,7 +16,7 @@ def renames(by_base: dict[Any, Any], by_side: dict[Any, Any], by_other: dict[Any
             key_field: str | None = None) -> dict[Any, Any]:
     """The side's renamed records: {new key: base key}. Records are objects (`dict`)."""
     dropped = [key for key in by_base if key not in by_side and key in by_other
-               and isinstance(by_base[key], dict)]
+               and isinstance(by_base[key], dict) and isinstance(by_other[key], dict)]
     added = [key for key in by_side if key not in by_base and key not in by_other
              and isinstance(by_side[key], dict)]
     if not dropped or not added:

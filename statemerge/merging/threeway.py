@@ -38,6 +38,7 @@ class MergeResult:
     conflicts: list[Conflict] = field(default_factory=list)
     resolved: list[Resolution] = field(default_factory=list)
     holders: set[int] = field(default_factory=set)  # ids of the containers that hold slots
+    renamed: list[str] = field(default_factory=list)  # records renamed by one side, merged
 
     @property
     def clean(self) -> bool:
@@ -77,6 +78,7 @@ class Merger:
         self.holders: set[int] = set()  # ids of built containers that hold slots, at any depth
         self.conflicts: list[Conflict] = []
         self.resolved: list[Resolution] = []
+        self.renamed: list[str] = []  # paths of records one side renamed and merged as one
         self._lww = self.rules.has_lww
         self._crdt = crdt
 
@@ -126,13 +128,14 @@ class Merger:
         return self.conflict(path, kind, base, ours, theirs)
 
     def objects(self, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
-                path: Tokens) -> Any:
+                path: Tokens, *, follow_renames: bool = True) -> Any:
         """Rule 1: merge key by key over the union of keys, in the merged order. A key one side
         renamed while the other edited its object merges as one object under the new name."""
         from statemerge.merging.renames import renames
 
-        renamed = {**renames(base, ours, theirs), **renames(base, theirs, ours)}
-        if renamed:
+        renamed = {**renames(base, ours, theirs), **renames(base, theirs, ours)} if (
+            follow_renames) else {}
+        if renamed and len(set(renamed.values())) == len(renamed):
             return self._renamed_objects(base, ours, theirs, path, renamed)
         merged: dict[str, Any] = {}
         for key in _union_keys(ours, theirs, base):
@@ -153,13 +156,10 @@ class Merger:
                          theirs: dict[str, Any], path: Tokens, renamed: dict[str, str]) -> Any:
         """Rule 1 with renamed keys filed under their base names, then given their new names."""
         new_name = {old: new for new, old in renamed.items()}
-        if len(new_name) != len(renamed):
-            renamed = {}
         ours_filed = {renamed.get(key, key): value for key, value in ours.items()}
         theirs_filed = {renamed.get(key, key): value for key, value in theirs.items()}
-        merged = self.objects(base, ours_filed, theirs_filed, path) if renamed else None
-        if not isinstance(merged, dict):
-            return merged
+        merged = self.objects(base, ours_filed, theirs_filed, path, follow_renames=False)
+        self.renamed.extend(format_pointer((*path, new)) for new in renamed)
         return self.built({new_name.get(key, key): value for key, value in merged.items()},
                           merged.values())
 
@@ -239,4 +239,4 @@ def merge(base: Any, ours: Any, theirs: Any, rules: RuleSet | None = None, *,
     `sources` name the sides in errors (a malformed CRDT node)."""
     merger = Merger(rules, sources=sources)
     value = merger.node(base, ours, theirs, ())
-    return MergeResult(value, merger.conflicts, merger.resolved, merger.holders)
+    return MergeResult(value, merger.conflicts, merger.resolved, merger.holders, merger.renamed)

@@ -24,7 +24,7 @@ from statemerge.patch.apply import (
     set_member,
     split_pointer,
 )
-from statemerge.patch.words import (
+from statemerge.patch.opsparser import (
     OP_NAMES,
     SHORTHAND,
     Op,

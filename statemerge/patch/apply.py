@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from statemerge.errors import PatchError
-from statemerge.patch.words import Op, is_index_token, kind_of, pointer_problem
+from statemerge.patch.opsparser import Op, is_index_token, kind_of, pointer_problem
 from statemerge.pointer import unescape
 
 _MISSING = object()

@@ -1,7 +1,9 @@
 """Rendering for people and machines: the only package that imports rich.
 
-One module per command family (merge, diff, check, log, store); each imports rich lazily and
-prints through `verbatim_console`, so values from files are never read as rich markup.
+One module per command family: `merge` (the conflict report), `diff`, `check`, `log` and `store`
+(contention stats). Each imports rich inside the functions that draw, so a command that prints
+nothing fancy never loads it, and prints through `verbatim_console`, so values from files are
+never read as rich markup. `crdt` commands print plain JSON/YAML and need none.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from statemerge.eventlog.history import Touch
     from statemerge.eventlog.replay import ReplayResult
-    from statemerge.eventlog.verify import Problem
+    from statemerge.eventlog.verify import LogProblem
 
 PROGRESS_FROM = 16 * 1024 * 1024  # bytes: smaller logs finish before a bar is worth drawing
 _SHOWN = 20
@@ -71,7 +71,7 @@ def short(event_id: str) -> str:
     return event_id.removeprefix("sha256:")[:12]
 
 
-def problem_lines(problems: Sequence[Problem], source: str, events: int) -> list[str]:
+def problem_lines(problems: Sequence[LogProblem], source: str, events: int) -> list[str]:
     """`LOG:LINE: message` per problem, or one line saying the log is sound."""
     if not problems:
         return [f"{source}: {plural(events, 'event')}, all sound."]

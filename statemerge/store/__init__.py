@@ -17,8 +17,8 @@ from statemerge.store.base import (
     DEFAULT_TIMEOUT,
     Holder,
     LockState,
-    Snapshot,
     Store,
+    StoredValue,
     default_agent,
 )
 from statemerge.store.metrics import CallStats
@@ -31,13 +31,13 @@ __all__ = [
     "Holder",
     "LockState",
     "RetryPolicy",
-    "Snapshot",
     "Store",
+    "StoredValue",
     "default_agent",
     "open_store",
 ]
 
-ETCD_SCHEME = "etcd://"
+_ETCD_SCHEME = "etcd://"
 
 
 def open_store(
@@ -48,7 +48,7 @@ def open_store(
     `timeout` bounds every call; `fmt` overrides the format of a file; `lease_ttl` is how many
     seconds an etcd lock outlives a holder that died.
     """
-    if url.startswith(ETCD_SCHEME):
+    if url.startswith(_ETCD_SCHEME):
         from statemerge.store.etcd import EtcdStore
 
         return EtcdStore(url, timeout=timeout, lease_ttl=lease_ttl)

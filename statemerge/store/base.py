@@ -40,7 +40,7 @@ HELD_LOCKS_ENV = "STATEMERGE_HELD_LOCKS"
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class StoredValue:
     """The value of a store and its etag; `exists` is False for a store never written."""
 
     value: Any
@@ -139,7 +139,7 @@ class Store(ABC):
         """A name of the store that is the same for every process that opens it."""
 
     @abstractmethod
-    def read(self) -> Snapshot:
+    def read(self) -> StoredValue:
         """The current value and its etag."""
 
     @abstractmethod

@@ -36,8 +36,8 @@ from statemerge.store.base import (
     DEFAULT_TIMEOUT,
     Holder,
     LockState,
-    Snapshot,
     Store,
+    StoredValue,
     held_locks_env,
     inherited_lock_token,
 )
@@ -104,13 +104,13 @@ class EtcdStore(Store):
     def close(self) -> None:
         self.client.close()
 
-    def read(self) -> Snapshot:
+    def read(self) -> StoredValue:
         answer = self.client.call("/v3/kv/range", {"key": self._key}, deadline=self.deadline(None))
         kvs = answer.get("kvs") or []
         if not kvs:
-            return Snapshot(None, "0", False)
+            return StoredValue(None, "0", False)
         value = parse_value(unb64(kvs[0].get("value", "")), self.url, "json")
-        return Snapshot(value, str(kvs[0]["mod_revision"]), True)
+        return StoredValue(value, str(kvs[0]["mod_revision"]), True)
 
     def check_etag(self, etag: str) -> None:
         if not etag.isdigit():

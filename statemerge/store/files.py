@@ -35,8 +35,8 @@ from statemerge.store.base import (
     DEFAULT_TIMEOUT,
     Holder,
     LockState,
-    Snapshot,
     Store,
+    StoredValue,
     held_locks_env,
     inherited_lock_token,
 )
@@ -67,14 +67,14 @@ class FileStore(Store):
     def identity(self) -> str:
         return "file:" + os.path.realpath(self.path)
 
-    def read(self) -> Snapshot:
+    def read(self) -> StoredValue:
         data = self._read_current()
         if data is None:
-            return Snapshot(None, ABSENT_ETAG, False)
+            return StoredValue(None, ABSENT_ETAG, False)
         etag, document = self._parse(data)
         if document.value is ABSENT:  # an empty file: a store not written yet
-            return Snapshot(None, etag, False)
-        return Snapshot(document.value, etag, True)
+            return StoredValue(None, etag, False)
+        return StoredValue(document.value, etag, True)
 
     def check_etag(self, etag: str) -> None:
         if etag != ABSENT_ETAG and not re.fullmatch(r"sha256:[0-9a-f]{16}", etag):

@@ -131,3 +131,17 @@ def test_no_arguments_prints_help_and_exits_2() -> None:
 
     assert done.returncode == 2
     assert done.stdout.startswith("Usage: statemerge [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_only_the_app_module_imports_typer() -> None:
+    import ast
+
+    package = Path(statemerge.__file__).parent
+    importers = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] == "typer" for name in names):
+                importers.add(path.relative_to(package).as_posix())
+    assert importers == {"cli/app.py", "cli/completions.py"}  # completions: `make completions`

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from statemerge.gitinstall import DEFAULT_PATTERNS, install, local_scope
+from statemerge.git.install import DEFAULT_PATTERNS, install, local_scope
 
 STATEMERGE = [sys.executable, "-m", "statemerge"]
 

@@ -12,7 +12,7 @@ from statemerge.eventlog.events import split_lines
 
 APPENDER = """
 import sys, time
-from statemerge.eventlog.logfile import append_event
+from statemerge.logfile import append_event
 path, agent, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for _ in range(count):
     append_event(path, agent, [{"op": "inc", "path": "/n", "value": 1}], time.time_ns() // 1000)

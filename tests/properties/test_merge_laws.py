@@ -98,7 +98,8 @@ def _under_conflict(path: tuple[str, ...], conflicts: list[str]) -> bool:
 @given(trees, trees, trees)
 def test_nothing_is_lost_silently(base: Any, ours: Any, theirs: Any) -> None:
     result = merge(base, ours, theirs)
-    conflicts = [c.path for c in result.conflicts]
+    # A record one side renamed holds the other side's edits under its new name (issue 9).
+    conflicts = [c.path for c in result.conflicts] + result.renamed
     merged_ours = result.taken("ours")
     for side, other in ((ours, theirs), (theirs, ours)):
         for path, leaf in _leaves(side).items():

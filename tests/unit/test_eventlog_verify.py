@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from statemerge.eventlog import Problem, verify_log
+from statemerge.eventlog import LogProblem, verify_log
 from statemerge.eventlog.events import next_line, split_lines, unfinished_line
 
 T0 = 1_800_000_000_000_000
@@ -47,7 +47,7 @@ def test_tampering_with_any_byte_of_a_line_is_caught_with_its_line_number() -> N
 def test_an_edited_value_with_valid_json_is_an_id_mismatch() -> None:
     log = LOG.replace(b'"value":2', b'"value":3')
     assert verify_log(log, source="t") == [
-        Problem(3, "The id does not match the content: the line was changed.")
+        LogProblem(3, "The id does not match the content: the line was changed.")
     ]
 
 

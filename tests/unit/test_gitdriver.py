@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from statemerge.errors import UsageError
-from statemerge.gitdriver import (
+from statemerge.git.driver import (
     conflict_marker_lines,
     driver_main,
     parse_driver_args,
     unmergeable_reason,
 )
-from statemerge.gitinstall import attribute_patterns, driver_command
+from statemerge.git.install import attribute_patterns, driver_command
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statemerge.errors import InputError, PatchError, UsageError
+from statemerge.errors import InputError, PatchError
 from statemerge.patch import apply_ops, apply_ops_in_place, parse_op_words, validate_ops
 
 # --- parse_op_words -------------------------------------------------------------------------
@@ -57,8 +57,8 @@ def test_json_words_may_be_one_op_or_an_array_of_ops() -> None:
         ([], "No operation given"),
     ],
 )
-def test_bad_words_are_usage_errors_with_a_clear_sentence(words: list[str], fragment: str) -> None:
-    with pytest.raises(UsageError) as caught:
+def test_bad_words_are_input_errors_with_a_clear_sentence(words: list[str], fragment: str) -> None:
+    with pytest.raises(InputError) as caught:
         parse_op_words(words)
     assert fragment in caught.value.message
     assert caught.value.exit_code == 2

@@ -1,4 +1,4 @@
-"""statemerge as git's merge driver: the driver itself, and installing, removing and showing it.
+"""statemerge as git's merge driver: the program git runs on a conflicted state file.
 
 git starts the driver once per conflicted file, so this module imports nothing heavy at module
 level: a small clean merge must cost little more than starting Python. The driver is never worse
@@ -15,7 +15,9 @@ import re
 import sys
 from dataclasses import dataclass, replace
 
-from statemerge.errors import InputError, RulesError, UsageError
+from statemerge.documents.utf8 import not_utf8
+from statemerge.errors import InputError, RulesError, UsageError, error_line
+from statemerge.git.runner import git_output, run_git
 
 DRIVER = "statemerge"
 DEFAULT_PATTERNS = ("*.json", "*.yaml", "*.yml")
@@ -131,11 +133,9 @@ def merge_file(args: DriverArgs, environ: os._Environ[str] | dict[str, str]) -> 
 def unmergeable_reason(path: str, sides: list[bytes], marker_size: int = 7) -> str | None:
     """Why the three sides must go to a line merge (not UTF-8, conflict markers), or None."""
     for side, data in zip(SIDE_NAMES, sides, strict=True):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            return f"{path}: {side} is not UTF-8 (byte {data[error.start]:#04x} on line {line})."
+        bad = not_utf8(data)
+        if bad is not None:
+            return f"{path}: {side} is not UTF-8 (byte {bad.byte:#04x} on line {bad.line})."
         for size in sorted({7, marker_size}):
             lines = conflict_marker_lines(data, size)
             if lines:
@@ -144,12 +144,9 @@ def unmergeable_reason(path: str, sides: list[bytes], marker_size: int = 7) -> s
 
 
 def _union_logs(args: DriverArgs, sides: list[bytes]) -> int:
-    """Event logs (`*.jsonl`) merge by union, once the event log module can do it."""
-    import statemerge.eventlog
+    """Event logs (`*.jsonl`) merge by union of their events."""
+    from statemerge.eventlog import merge_logs
 
-    merge_logs = getattr(statemerge.eventlog, "merge_logs", None)
-    if merge_logs is None:
-        return line_merge(args, f"{args.path}: event log merging is not available yet.")
     names = [f"{args.path} ({side})" for side in SIDE_NAMES[1:]]
     try:
         merged: bytes = merge_logs(sides[1:], sources=names)
@@ -163,14 +160,12 @@ def line_merge(args: DriverArgs, reason: str) -> int:
     """Merge with `git merge-file` (same labels and marker size) and say why, in one line."""
     _say(f"{reason} Merging {args.path} line by line instead.")
     ours_label, base_label, theirs_label = args.labels
-    command = ["git", "merge-file", "-L", ours_label, "-L", base_label, "-L", theirs_label]
+    command = ["merge-file", "-L", ours_label, "-L", base_label, "-L", theirs_label]
     command += [f"--marker-size={args.marker_size}", args.ours, args.base, args.theirs]
-    import subprocess
-
     try:
-        code = subprocess.run(command, check=False).returncode
-    except OSError as error:
-        _say(f"Could not run git merge-file ({error.strerror}); {args.path} is left as ours.")
+        code = run_git(command, capture=False).returncode
+    except UsageError as error:
+        _say(f"{error.message} {args.path} is left as ours.")
         return 1
     if code == 0:
         return 0
@@ -192,24 +187,13 @@ def _read(path: str) -> bytes:
 
 
 def _write_result(path: str, data: bytes) -> None:
-    """Replace git's temporary file whole (rename), so a crash never leaves half a file."""
-    temp = f"{path}.statemerge-tmp"
-    with open(temp, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, path)
+    """Replace git's temporary file whole (atomically), so a crash never leaves half a file."""
+    from statemerge.documents.atomic import write_atomic
+
+    write_atomic(path, data)
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"statemerge: {message}\n")
+    sys.stderr.write(error_line(message) + "\n")
     sys.stderr.flush()
 
-
-def git_output(args: list[str], cwd: str | os.PathLike[str] | None = None) -> str | None:
-    """The stripped stdout of a git command, or None when it fails."""
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None

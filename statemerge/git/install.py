@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statemerge.errors import InputError, UsageError
-from statemerge.gitdriver import DEFAULT_PATTERNS, DRIVER, git_output
+from statemerge.git.driver import DEFAULT_PATTERNS, DRIVER
+from statemerge.git.runner import failure_detail, git_output, run_git
 
 __all__ = ["DEFAULT_PATTERNS", "DRIVER"]
 
@@ -247,17 +248,10 @@ def attribute_patterns(text: str | None) -> list[str]:
 
 
 def _config(scope: Scope, *args: str) -> None:
-    import subprocess
-
     scope.config_file.parent.mkdir(parents=True, exist_ok=True)
-    command = ["git", "config", "--file", str(scope.config_file), *args]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise UsageError(f"Could not run git ({error.strerror}): is git installed?") from None
+    done = run_git(["config", "--file", str(scope.config_file), *args])
     if done.returncode != 0:
-        detail = done.stderr.strip() or f"exit {done.returncode}"
-        raise InputError(f"{scope.config_file}: git config failed ({detail}).")
+        raise InputError(f"{scope.config_file}: git config failed ({failure_detail(done)}).")
 
 
 def _config_all(scope: Scope, key: str) -> list[str]:

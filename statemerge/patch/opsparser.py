@@ -1,17 +1,18 @@
-"""Operations from the command line and from files: parsing words, checking shapes.
+"""The ops parser: operations from command-line words and from files, their shapes checked.
 
 `set P V` / `delete P` / `inc P N` / `insert P V` or JSON Patch JSON become RFC 6902 ops plus
-`inc`; `op_problem` says in a sentence what is wrong with a malformed one.
+`inc`; `op_problem` says in a sentence what is wrong with a malformed one. Bad words are bad
+input (InputError, exit 2), like a bad file.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from typing import Any
 
-from statemerge.errors import InputError, UsageError
+from statemerge.errors import InputError
+from statemerge.jsonvalue import loads_strict
 
 Op = dict[str, Any]
 
@@ -38,33 +39,33 @@ def parse_op_words(words: Sequence[str]) -> list[Op]:
             args = list(words[position + 1 : position + 1 + count])
             if len(args) < count:
                 needs = "a path and a JSON value" if count == 2 else "a path"
-                raise UsageError(f"The {word!r} operation needs {needs}.")
+                raise InputError(f"The {word!r} operation needs {needs}.")
             ops.append(_shorthand(word, args))
             position += 1 + count
         elif word.lstrip().startswith(("{", "[")):
             ops.extend(_json_word(word))
             position += 1
         else:
-            raise UsageError(f"Unknown operation {word!r}: use set, delete, inc, insert or JSON Patch JSON.")
+            raise InputError(f"Unknown operation {word!r}: use set, delete, inc, insert or JSON Patch JSON.")
     if not ops:
-        raise UsageError("No operation given: use set, delete, inc, insert or JSON Patch JSON.")
+        raise InputError("No operation given: use set, delete, inc, insert or JSON Patch JSON.")
     return ops
 
 
 def _shorthand(word: str, args: list[str]) -> Op:
     path = args[0]
-    _check_pointer_syntax(path, UsageError, f"The {word!r} operation")
+    _check_pointer_syntax(path, f"The {word!r} operation")
     if word == "delete":
         return {"op": "remove", "path": path}
     value = _json_argument(word, path, args[1])
     if word == "inc":
         if not is_number(value):
-            raise UsageError(f"The amount for inc {path} must be a number, not {args[1]!r}.")
+            raise InputError(f"The amount for inc {path} must be a number, not {args[1]!r}.")
         return {"op": "inc", "path": path, "value": value}
     last = path.rsplit("/", 1)[-1] if path else ""
     if word == "insert":
         if not path or not (last == "-" or is_index_token(last)):
-            raise UsageError(f"insert needs a path ending in an array index or '-', not {path!r}.")
+            raise InputError(f"insert needs a path ending in an array index or '-', not {path!r}.")
         return {"op": "add", "path": path, "value": value}
     # set: `add` creates or replaces a member; at an array index `add` would insert, so replace.
     name = "replace" if path and is_index_token(last) else "add"
@@ -73,9 +74,9 @@ def _shorthand(word: str, args: list[str]) -> Op:
 
 def _json_argument(word: str, path: str, text: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return loads_strict(text)
     except ValueError:
-        raise UsageError(
+        raise InputError(
             f"The value {text!r} for {word} {path} is not JSON "
             f"(write a string with quotes, like '\"{text}\"')."
         ) from None
@@ -83,17 +84,10 @@ def _json_argument(word: str, path: str, text: str) -> Any:
 
 def _json_word(word: str) -> list[Op]:
     try:
-        value = json.loads(word, parse_constant=_reject_constant)
+        value = loads_strict(word)
     except ValueError as error:
-        raise UsageError(f"The operation {word!r} is not valid JSON ({error}).") from None
-    try:
-        return validate_ops(value if isinstance(value, list) else [value], source="the command line")
-    except InputError as error:
-        raise UsageError(error.message) from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+        raise InputError(f"The operation {word!r} is not valid JSON ({error}).") from None
+    return validate_ops(value if isinstance(value, list) else [value], source="the command line")
 
 
 def validate_ops(ops: Any, *, source: str) -> list[Op]:
@@ -152,10 +146,10 @@ def pointer_problem(pointer: str) -> str | None:
     return None
 
 
-def _check_pointer_syntax(pointer: str, error: type[UsageError], what: str) -> None:
+def _check_pointer_syntax(pointer: str, what: str) -> None:
     problem = pointer_problem(pointer)
     if problem:
-        raise error(f"{what}: {problem}")
+        raise InputError(f"{what}: {problem}")
 
 
 def is_number(value: Any) -> bool:

@@ -1,0 +1,156 @@
+"""JSON values: the canonical dump, the strict load and JSON equality, one place for every module.
+
+orjson is fast but its import costs tens of milliseconds, and it refuses integers beyond 64 bits;
+the standard library is the fallback for those. Strict loading refuses `NaN` and `Infinity`, which
+Python's `json` would accept but which are not JSON. Equality is JSON's: `true` is not `1`, and
+`1` is not `1.0` (a side that rewrote one as the other changed the document); key order is layout.
+
+>>> canonical_json({"b": [1, 2.5], "a": "é"})
+b'{"a":"\\xc3\\xa9","b":[1,2.5]}'
+>>> loads_strict("NaN")
+Traceback (most recent call last):
+    ...
+ValueError: NaN is not a JSON value
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8, no trailing newline: equal values give equal bytes. These
+    bytes are stored and hashed (event ids, element keys), so orjson writes them whenever it can."""
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
+        return _standard_dump(value, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A YAML alias (`*name`) as written: it merges as one value, so it stays an alias and a
+    change to its anchored node reaches it."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value under a custom YAML tag (`!Ref x`), compared by tag and value, merged whole."""
+
+    tag: str
+    value: Any
+
+    def __hash__(self) -> int:
+        return hash((self.tag, canonical_value(self.value)))
+
+
+def json_default(value: Any) -> Any:
+    """How YAML's atoms appear in JSON reports: `{"$alias": name}`, `{"$tag": tag, "value": v}`."""
+    if isinstance(value, Alias):
+        return {"$alias": value.name}
+    if isinstance(value, Tagged):
+        return {"$tag": value.tag, "value": value.value}
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def comparable_json(value: Any, *, sort_keys: bool) -> bytes:
+    """Compact JSON for comparing values within one run (never stored; YAML's atoms included):
+    orjson only when something already loaded it, so a small merge does not pay for its import."""
+    orjson = sys.modules.get("orjson")
+    if orjson is not None:
+        option = orjson.OPT_PASSTHROUGH_DATACLASS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+        try:
+            return bytes(orjson.dumps(value, option=option, default=json_default))
+        except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
+            pass
+    return _standard_dump(value, sort_keys=sort_keys, default=json_default)
+
+
+def _standard_dump(
+    value: Any, *, sort_keys: bool, default: Callable[[Any], Any] | None = None
+) -> bytes:
+    text = json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False,
+                      default=default)
+    return text.encode()
+
+
+def same(a: Any, b: Any) -> bool:
+    """JSON equality: key order ignored, booleans are not numbers, 1 is not 1.0.
+
+    Python's `==` (C speed) settles most cases; a serialization check settles the rest.
+    """
+    if a is b:
+        return True
+    if type(a) is not type(b) or a != b:
+        return False
+    if isinstance(a, dict | list):
+        return (comparable_json(a, sort_keys=False) == comparable_json(b, sort_keys=False)
+                or comparable_json(a, sort_keys=True) == comparable_json(b, sort_keys=True))
+    return True
+
+
+def canonical_value(value: Any) -> bytes:
+    """A canonical serialization: equal values (by `same`) give equal bytes."""
+    return comparable_json(value, sort_keys=True)
+
+
+def identity(value: Any) -> Any:
+    """A hashable key for a value, distinguishing booleans from numbers and 1 from 1.0."""
+    if isinstance(value, dict | list):
+        return ("c", canonical_value(value))
+    return (type(value).__name__, value)
+
+
+def loads_strict(
+    text: str | bytes, *, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
+) -> Any:
+    """The standard library's exact parser (big integers kept), refusing `NaN` and `Infinity`;
+    ValueError (a `json.JSONDecodeError` for syntax, with its position) when it is not JSON."""
+    return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=_refuse_constant)
+
+
+def loads_fast(data: bytes) -> Any:
+    """orjson's parse, or the exact parser for what orjson refuses but JSON allows (integers
+    beyond 64 bits); orjson's error (a ValueError) when neither reads it."""
+    import orjson
+
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        try:
+            return loads_strict(data)
+        except (ValueError, UnicodeDecodeError):
+            pass
+        raise
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+class _Absent:
+    """The value of a key or element that is not there (not the same as JSON null)."""
+
+    _instance: _Absent | None = None
+
+    def __new__(cls) -> _Absent:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ABSENT: Final = _Absent()

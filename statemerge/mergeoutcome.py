@@ -1,0 +1,57 @@
+"""What a merge of three files is asked to do (`MergeOptions`) and what it gives back
+(`MergeOutcome`): shared by `mergefile` (JSON, and the entry point) and `yamlmerge`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from statemerge.merging.conflicts import CONFLICT_STYLES, Conflict, ConflictStyle, Resolution
+
+__all__ = ["CONFLICT_STYLES", "ConflictStyle", "MergeOptions", "MergeOutcome"]
+
+
+
+@dataclass(frozen=True)
+class MergeOptions:
+    """How to merge and how to write what is left in conflict."""
+
+    conflict: ConflictStyle = "markers"
+    diff3: bool = False
+    labels: tuple[str, str, str] = ("ours", "base", "theirs")  # ours, base, theirs (as git)
+    marker_size: int = 7
+    fmt: str | None = None  # "json" | "yaml" | None: from the file name
+    rules_file: str | None = None  # an explicit rules file; None: discover next to path_hint
+    path_hint: str | None = None  # the file's path (in the repository): format and rules discovery
+
+
+@dataclass
+class MergeOutcome:
+    """The merged document and what happened on the way."""
+
+    output: bytes
+    conflicts: list[Conflict] = field(default_factory=list)
+    resolved: list[Resolution] = field(default_factory=list)
+    resolved_by: str | None = None  # `ours`/`theirs` when --conflict took a side
+    documents: tuple[Any, Any, Any] = (None, None, None)  # base, ours, theirs values
+    rules_file: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        """No conflict was found (rules may have resolved some)."""
+        return not self.conflicts
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the output holds no conflict, 1 when conflicts are left in it."""
+        return 0 if self.clean or self.resolved_by else 1
+
+    def report(self) -> dict[str, Any]:
+        """The `--report-json` document."""
+        return {
+            "clean": self.clean,
+            "conflicts": [conflict.as_report(self.resolved_by) for conflict in self.conflicts],
+            "resolved": [{"path": r.path, "strategy": r.strategy, "rule": r.rule}
+                         for r in self.resolved],
+            "rules_file": self.rules_file,
+        }

@@ -1,4 +1,4 @@
-"""Rendering for people and machines: the only package that imports rich.
+"""Rendering for people and machines: the only package that imports rich and deepdiff.
 
 One module per command family: `merge` (the conflict report), `diff`, `check`, `log` and `store`
 (contention stats). Each imports rich inside the functions that draw, so a command that prints

@@ -1,4 +1,4 @@
-"""`statemerge diff`: the structural difference of two documents, for people and as JSON.
+"""`statemerge diff`: the structural difference of two documents (deepdiff), for people and as JSON.
 
 Paths are JSON Pointers. Array elements are matched by a sequence diff, so one element inserted at
 the front is one addition, not a change of every element after it.
@@ -7,11 +7,17 @@ the front is one addition, not a change of every element after it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+_KINDS = {
+    "dictionary_item_added": "added",
+    "iterable_item_added": "added",
+    "dictionary_item_removed": "removed",
+    "iterable_item_removed": "removed",
+}
 
 
 @dataclass(frozen=True)
@@ -35,47 +41,26 @@ class Change:
 
 def structural_diff(old: Any, new: Any) -> list[Change]:
     """What changed from `old` to `new`, in path order (`true` differs from `1`, `1` from `1.0`)."""
+    from deepdiff import DeepDiff
+    from deepdiff.helper import notpresent
+
     from statemerge.pointer import format_pointer
 
-    changes: list[Change] = []
-    for kind, tokens, before, after in differences(old, new, []):
-        changes.append(Change(kind, format_pointer(tokens), before, after))
+    tree = DeepDiff(old, new, view="tree", verbose_level=2)
+    changes = []
+    for report_type, levels in tree.items():
+        kind = _KINDS.get(report_type, "changed")
+        for level in levels:
+            tokens = level.path(output_format="list")
+            changes.append(
+                Change(
+                    kind,
+                    format_pointer(tokens),
+                    ABSENT if level.t1 is notpresent else level.t1,
+                    ABSENT if level.t2 is notpresent else level.t2,
+                )
+            )
     return sorted(changes, key=lambda change: _order(change.path))
-
-
-def differences(
-    old: Any, new: Any, path: list[Any]
-) -> Iterator[tuple[str, list[Any], Any, Any]]:
-    """(kind, path tokens, old, new) for each difference below `path`: `added`, `removed` or
-    `changed`; array elements are matched by a sequence diff."""
-    from statemerge.merging.values import identity
-
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in old:
-            if key not in new:
-                yield "removed", [*path, key], old[key], ABSENT
-            else:
-                yield from differences(old[key], new[key], [*path, key])
-        for key in new:
-            if key not in old:
-                yield "added", [*path, key], ABSENT, new[key]
-    elif isinstance(old, list) and isinstance(new, list):
-        from statemerge.merging.diff import opcodes
-
-        for tag, a_start, a_end, b_start, b_end in opcodes([identity(item) for item in old],
-                                                           [identity(item) for item in new]):
-            if tag == "equal":
-                continue
-            paired = min(a_end - a_start, b_end - b_start)
-            for offset in range(paired):
-                yield from differences(old[a_start + offset], new[b_start + offset],
-                                 [*path, b_start + offset])
-            for index in range(a_start + paired, a_end):
-                yield "removed", [*path, index], old[index], ABSENT
-            for index in range(b_start + paired, b_end):
-                yield "added", [*path, index], ABSENT, new[index]
-    elif identity(old) != identity(new):
-        yield "changed", path, old, new
 
 
 def _order(pointer: str) -> list[tuple[int, int, str]]:

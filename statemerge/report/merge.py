@@ -1,6 +1,6 @@
 """The human merge report on stderr: each conflict's path, kind, the three values, and what each
-side changed in the conflicting subtree (report/diff.py; a line diff for multi-line strings).
-Rules' resolutions are listed after.
+side changed in the conflicting subtree (deepdiff; a line diff for multi-line strings). Rules'
+resolutions are listed after.
 
 Values are printed verbatim (never read as rich markup), a path is never broken across lines,
 and a long string is shown as a window around the first place where the sides differ.
@@ -73,18 +73,24 @@ def side_changes(base: Any, side: Any, width: int = _WIDTH) -> list[str]:
         start = max(first_difference([base, side]) - _CONTEXT, 0)
         old, new = short(base, start, width), short(side, start, width - 3)
         return [f"{old} -> {new}"] if len(old) + len(new) + 4 <= width else [old, f"-> {new}"]
-    from statemerge.pointer import format_pointer
-    from statemerge.report.diff import differences
+    from deepdiff import DeepDiff
 
+    diff = DeepDiff(base, side, verbose_level=2, ignore_order=False)
     lines: list[str] = []
-    for kind, tokens, old, new in differences(base, side, []):
-        place = format_pointer(tokens) or "/"
-        if kind == "added":
-            lines.append(f"added {place} = {short(new, width=width)}")
-        elif kind == "removed":
-            lines.append(f"removed {place}")
-        else:
-            lines.append(f"{place}: {short(old, width=width)} -> {short(new, width=width)}")
+    for kind, changes in diff.items():
+        if not isinstance(changes, dict):
+            continue
+        for where, change in changes.items():
+            place = _pointer(str(where))
+            if kind.endswith("_added"):
+                lines.append(f"added {place} = {short(change)}")
+            elif kind.endswith("_removed"):
+                lines.append(f"removed {place}")
+            elif isinstance(change, dict) and "new_value" in change:
+                lines.append(f"{place}: {short(change.get('old_value'))} -> "
+                             f"{short(change['new_value'])}")
+            else:
+                lines.append(f"{kind.replace('_', ' ')} {place}")
     return lines or ["no change"]
 
 
@@ -98,6 +104,14 @@ def _line_diff(base: str, side: str) -> list[str]:
     if len(lines) > _DIFF_LINES:
         lines = [*lines[: _DIFF_LINES - 1], f"… {len(lines) - _DIFF_LINES + 1} more diff lines"]
     return lines
+
+
+def _pointer(deepdiff_path: str) -> str:
+    """deepdiff's `root['a'][0]` as a relative JSON Pointer `/a/0`."""
+    import re
+
+    tokens = re.findall(r"\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]", deepdiff_path)
+    return "".join("/" + (key or index) for key, index in tokens) or "/"
 
 
 def print_merge_report(outcome: MergeOutcome, *, labels: tuple[str, str, str]) -> None:

@@ -6,8 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.errors import StatemergeError, error_line
 from statemerge.failures import report_internal_error, tolerant_streams
 
@@ -19,13 +18,11 @@ def handled() -> Iterator[None]:
     tolerant_streams()
     try:
         yield
-    except (typer.Exit, typer.Abort, typer.TyperException):
-        raise  # Typer's own ways out (exit codes, usage errors) pass through
     except StatemergeError as error:
         sys.stderr.write(error_line(error.message) + "\n")
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         sys.stderr.write(error_line("interrupted.") + "\n")
         raise typer.Exit(130) from None
-    except Exception as error:  # a bug: one line, never a traceback (see statemerge/failures.py)
+    except Exception as error:  # a bug (typer.Exit is a SystemExit, not caught): one line, exit 3
         raise typer.Exit(report_internal_error(error)) from None

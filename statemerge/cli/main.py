@@ -1,14 +1,17 @@
 """Console entry point: `statemerge ...` and `python -m statemerge ...`.
 
-git starts the merge driver once per file, so the two hot commands skip Typer's import (about
-100 ms) when their arguments are plain: `git merge-driver` always, `merge` when the fast parser
-understands every argument. Anything else (help, completion, odd arguments) goes through Typer.
+Start-up matters (git starts the merge driver once per file; scripts call get/set in loops), so
+Typer (about 150 ms to import) is left out of plain calls: `git merge-driver` goes straight to the
+driver, and cli/dispatch.py runs any other call it can parse exactly as Typer would, and answers
+`--help` and `--version`. Anything else (shell completion, usage errors) goes through Typer.
 Whichever path runs, an unexpected exception is one `internal error` line and exit 3
 (statemerge/failures.py), never a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 RECURSION_LIMIT = 10_000  # documents nest up to 1,000 levels; walking them takes a few frames each
@@ -19,9 +22,19 @@ def main() -> None:
     argv = sys.argv[1:]
     if sys.getrecursionlimit() < RECURSION_LIMIT:
         sys.setrecursionlimit(RECURSION_LIMIT)
-    code = fast_path(argv)
+    try:
+        code = plain_call(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("statemerge: interrupted.\n")
+        code = 130
+    except Exception as error:
+        from statemerge.failures import report_internal_error
+
+        code = report_internal_error(error)
     if code is not None:
-        _exit_now(code)
+        if argv[:1] == ["merge"] or argv[:2] == ["git", "merge-driver"]:
+            _exit_now(code)
+        sys.exit(code)
     try:
         from statemerge.cli.app import app
 
@@ -32,28 +45,22 @@ def main() -> None:
         sys.exit(report_internal_error(error))
 
 
-def fast_path(argv: list[str]) -> int | None:
-    """Run `git merge-driver ...` or a plain `merge ...` without Typer: the exit code, or None
-    when Typer should handle the arguments."""
-    try:
-        if argv[:2] == ["git", "merge-driver"]:
-            _quick()
-            from statemerge.git.driver import driver_main
+def plain_call(argv: list[str]) -> int | None:
+    """Run the call without Typer: its exit code, or None when Typer should handle it."""
+    if argv[:2] == ["git", "merge-driver"] and argv[2:] != ["--help"]:
+        _quick()
+        from statemerge.git.driver import driver_main
 
-            return driver_main(argv[2:])
-        if argv[:1] == ["merge"]:
-            _quick()
-            from statemerge.cli.fastmerge import fast_merge
+        return driver_main(argv[2:])
+    if argv[:1] == ["merge"]:
+        _quick()
+    if "_STATEMERGE_COMPLETE" in os.environ:  # TAB completion, from completions/ scripts
+        from statemerge.cli.complete import complete
 
-            return fast_merge(argv[1:])
-    except KeyboardInterrupt:
-        sys.stderr.write("statemerge: interrupted.\n")
-        return 130
-    except Exception as error:
-        from statemerge.failures import report_internal_error
+        return complete(os.environ)
+    from statemerge.cli.dispatch import run
 
-        return report_internal_error(error)
-    return None
+    return run(argv)
 
 
 def _quick() -> None:
@@ -65,9 +72,6 @@ def _quick() -> None:
 
 def _exit_now(code: int) -> None:
     """Exit without tearing down the heap object by object (all output is flushed first)."""
-    import contextlib
-    import os
-
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a closed pipe: nothing more can be said
             stream.flush()

@@ -7,8 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.mergerun import (
     DEFAULTS,
     FLAG_OPTIONS,
@@ -52,7 +51,10 @@ def merge(
     quiet: Annotated[bool, typer.Option(*FLAG_OPTIONS["quiet"],
                                         help="No report on stderr.")] = DEFAULTS.quiet,
 ) -> None:
-    """Three-way merge of JSON/YAML state files. Exit 0 clean, 1 conflicts left, 2 bad input."""
+    """Three-way merge of JSON/YAML state files. Exit 0 clean, 1 conflicts left, 2 bad input.
+
+    Example: statemerge merge base.json ours.json theirs.json -o merged.json
+    """
     raise typer.Exit(run_merge(typer_request(locals())))
 
 

@@ -76,13 +76,14 @@ def diff_json(changes: list[Change]) -> str:
 
 def render_diff(changes: list[Change], names: tuple[str, str], stream: IO[str]) -> None:
     """One line per change: `~ /path: old -> new`, `+ /path: new`, `- /path: old`."""
-    from rich.console import Console
+    if not changes:
+        stream.write(f"{names[0]} and {names[1]} hold the same data.\n")
+        return
     from rich.text import Text
 
-    console = Console(file=stream, highlight=False)
-    if not changes:
-        console.print(f"{names[0]} and {names[1]} hold the same data.")
-        return
+    from statemerge.report import verbatim_console
+
+    console = verbatim_console(stream)
     for change in changes:
         line = Text()
         path = change.path or "(root)"

@@ -27,8 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from statemerge.cli.app import app
-from statemerge.cli.fastmerge import fast_merge
-from statemerge.git.driver import driver_main
+from statemerge.cli.main import plain_call
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
 SMALL = 20_000  # bytes: fixtures larger than this are not mutated (time)
@@ -137,16 +136,21 @@ def no_time_limit() -> Iterator[None]:
 
 
 def run_in_process(args: list[str]) -> Outcome:
-    """The CLI in this process: the fast paths as main() would take them, else Typer."""
+    """The CLI in this process as main() runs it: the driver and plain calls without Typer
+    (cli/dispatch.py), anything else through Typer."""
+    import gc
+
     started = time.perf_counter()
-    if args[:2] == ["git", "merge-driver"] or args[:1] == ["merge"]:
+    try:
         with captured() as (out, err), no_time_limit():
-            code = driver_main(args[2:]) if args[0] == "git" else fast_merge(args[1:])
+            code = plain_call(args)
             sys.stdout.flush()
             sys.stderr.flush()
             written, said = out.getvalue(), err.getvalue().decode("utf-8", "replace")
-        if code is not None:
-            return Outcome(code, written, said, time.perf_counter() - started)
+    finally:
+        gc.enable()  # a merge turns the collector off for its short process
+    if code is not None:
+        return Outcome(code, written, said, time.perf_counter() - started)
     result = CliRunner().invoke(app, args, catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"{args}: {result.exception!r}") from result.exception

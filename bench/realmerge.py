@@ -399,8 +399,9 @@ def main(argv: list[str] | None = None) -> None:
     summary_path = args.summary or cache / "summary.json"
     if args.replay:
         scenarios = [json.loads(p.read_text()) for p in sorted(cache.glob("*/*/info.json"))]
-        if summary_path.exists():  # what mining skipped, for the report
-            previous = json.loads(summary_path.read_text()).get("skipped", {})
+        mined = cache / "summary.json"
+        if mined.exists():  # what mining skipped, for the report
+            previous = json.loads(mined.read_text()).get("skipped", {})
             skipped = {repo: Counter(reasons) for repo, reasons in previous.items()}
     else:
         repos = find_repositories(args.repos, args.mirrors)

@@ -41,6 +41,10 @@ class Change:
 
 def structural_diff(old: Any, new: Any) -> list[Change]:
     """What changed from `old` to `new`, in path order (`true` differs from `1`, `1` from `1.0`)."""
+    from statemerge.jsonvalue import same
+
+    if same(old, new):  # equal data: no need to load deepdiff (and pydantic) at all
+        return []
     from deepdiff import DeepDiff
     from deepdiff.helper import notpresent
 

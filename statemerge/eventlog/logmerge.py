@@ -19,8 +19,6 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-import orjson
-
 from statemerge.clocks import vv_leq
 from statemerge.errors import InputError
 from statemerge.eventlog.events import (
@@ -33,7 +31,7 @@ from statemerge.eventlog.events import (
     parse_line,
 )
 from statemerge.gcpause import paused_gc
-from statemerge.jsonvalue import canonical_json
+from statemerge.jsonvalue import canonical_json, loads_fast
 
 # One event as merge sorts it: ((hlc order, agent, seq, id), canonical line, clock items).
 Key = tuple[str, str, int, str]
@@ -83,7 +81,7 @@ def _keep(chosen: dict[str, Ordered], event: dict[str, Any]) -> None:
         kept = previous[1]
         if kept == line:
             return
-        valid, kept_valid = event_id(event) == claimed, event_id(orjson.loads(kept)) == claimed
+        valid, kept_valid = event_id(event) == claimed, event_id(loads_fast(kept)) == claimed
         if (kept_valid and not valid) or (kept_valid == valid and kept <= line):
             return
     key = (hlc_order(event["hlc"]), event["agent"], event["seq"], claimed)

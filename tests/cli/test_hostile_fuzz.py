@@ -49,12 +49,7 @@ HOSTILE_YAML = [
     '"\\ud800"', "a: 1e400", "a: .inf", "a: .nan", "[" * 300 + "]" * 300, "\x00", "\xff",
     "<<<<<<< ours", "a: 0x1F", "a: 2026-11-28", "a: ~", "a: |\n  x\n b", "{a: 1, a: 2}",
 ]
-# Known gap, left to the event-log package's owner (eventlog/ is not this change's to edit):
-# `log merge` crashes (exit 3, one line) on an event holding a lone surrogate or nested deeper
-# than orjson reads, because eventlog/logmerge.py `_keep` reads its canonical line back with
-# orjson.loads (jsonvalue.loads_fast would read both). Log inputs leave those two out until then.
-HOSTILE_LOG = [value for value in HOSTILE_JSON
-               if "\\ud" not in value and not value.startswith("[" * 1024)]
+HOSTILE_LOG = HOSTILE_JSON
 SCALAR = re.compile(rb'[ \t]*(?:"(?:[^"\\\n]|\\.)*"|[-+0-9.eE]+|true|false|null|[^\s,{}\[\]]+)')
 BYTES = b'\x00\xff\xfe{}[]",:\\ \n\r\t0123456789eE-+.aZ\x7f\xc3\xa9'
 
@@ -72,7 +67,7 @@ class Outcome:
 def mutate(data: bytes, rng: random.Random, hostile: list[str]) -> bytes:
     """One to three random mutations of `data` (half the time one hostile value in place of
     another, which often leaves a valid document: those must merge, not only be refused)."""
-    bad_bytes = [b"\xff", b"\xc3", b"\x00"] + ([] if hostile is HOSTILE_LOG else [b"\xed\xa0\x80"])
+    bad_bytes = [b"\xff", b"\xc3", b"\x00", b"\xed\xa0\x80"]
     gentle = rng.random() < 0.5
     for _ in range(1 if gentle else rng.randint(1, 3)):
         kind = 8 if gentle else rng.randrange(9)

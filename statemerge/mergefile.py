@@ -52,14 +52,14 @@ def merge_texts(
                            rules_file=rules_path)
     if result.clean:
         outcome.output = _line_merge_if_it_holds(base, ours, theirs, result.value, ours_doc) or (
-            ours_doc.render_bytes(result.value))
+            ours_doc.render_bytes(result.value, theirs_doc))
     elif options.conflict in ("ours", "theirs"):
         outcome.resolved_by = options.conflict
-        outcome.output = ours_doc.render_bytes(result.taken(options.conflict))
+        outcome.output = ours_doc.render_bytes(result.taken(options.conflict), theirs_doc)
     elif options.conflict == "object":
         outcome.output = ours_doc.render_bytes(result.with_conflict_objects())
     else:
-        outcome.output = _markers(ours_doc, result, options).encode()
+        outcome.output = _markers(ours_doc, theirs_doc, result, options).encode()
     return outcome
 
 
@@ -91,10 +91,13 @@ def _line_merge_if_it_holds(base: bytes, ours: bytes, theirs: bytes, value: Any,
         return None
 
 
-def _markers(ours_doc: Document, result: MergeResult, options: MergeOptions) -> str:
-    ours_text = ours_doc.render(result.taken("ours"))
-    theirs_text = ours_doc.render(result.taken("theirs"))
-    base_text = ours_doc.render(result.taken("base")) if options.diff3 else None
+def _markers(ours_doc: Document, theirs_doc: Document, result: MergeResult,
+             options: MergeOptions) -> str:
+    # Every side is written the same way (theirs' scalars keep theirs' spelling), so that each
+    # side of the markers is exactly that side's `--conflict` document.
+    ours_text = ours_doc.render(result.taken("ours"), theirs_doc)
+    theirs_text = ours_doc.render(result.taken("theirs"), theirs_doc)
+    base_text = ours_doc.render(result.taken("base"), theirs_doc) if options.diff3 else None
     return with_markers(ours_text, theirs_text, base=base_text, labels=options.labels,
                         marker_size=options.marker_size)
 

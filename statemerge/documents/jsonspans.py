@@ -99,31 +99,51 @@ def _record_key(element: Any) -> Any:
 class SpanWriter:
     """Writes merged values into ours' text (see the module docstring)."""
 
-    def __init__(self, text: str, layout: JsonLayout) -> None:
+    def __init__(self, text: str, layout: JsonLayout, peer_text: str | None = None) -> None:
         self.text = text
         self.layout = layout
         self.root = scan(text)
         self.unit = layout.indent or ""
+        self.peer_text = peer_text  # theirs: scalars taken from it keep its spelling (2.50, 1E+2)
+        self.peer_root = scan(peer_text) if peer_text is not None else None
 
-    def document(self, value: Any, ours: Any) -> str:
-        """The whole document: ours' leading and trailing white space around the merged root."""
-        body = self.write(value, ours, self.root, self._indent_at(self.root.start))
+    def document(self, value: Any, ours: Any, peer: Any = None) -> str:
+        """The whole document: ours' leading and trailing white space around the merged root.
+        `peer` is the value of `peer_text`, whose scalars' spellings are copied where taken."""
+        self._peer = (peer, self.peer_root) if self.peer_root is not None else None
+        body = self.write(value, ours, self.root, self._indent_at(self.root.start), self._peer)
         return self.text[:self.root.start] + escape_surrogates(body) + self.text[self.root.end:]
 
-    def write(self, value: Any, ours: Any, span: Span | None, indent: str) -> str:
-        """One value; `span` is ours' span for it (None when ours had nothing there)."""
+    def write(self, value: Any, ours: Any, span: Span | None, indent: str,
+              peer: tuple[Any, Span] | None = None) -> str:
+        """One value; `span` is ours' span for it (None when ours had nothing there), `peer`
+        theirs' value and span at the same place."""
         if span is not None and (value is ours or (not isinstance(value, dict | list)
                                                    and same(value, ours))):
             return self.text[span.start:span.end]
+        if peer is not None and self.peer_text is not None and not isinstance(
+                value, dict | list) and same(value, peer[0]):
+            return self.peer_text[peer[1].start:peer[1].end]
         if isinstance(value, dict) and isinstance(ours, dict) and span is not None:
             spans = {key: (key_start, child) for key, key_start, child in span.members}
+            peer_spans: dict[str | None, Span] = {}
+            if peer is not None and isinstance(peer[0], dict):
+                peer_spans = {key: child for key, _, child in peer[1].members}
             items = []
             for key, child_value in value.items():
                 if key in spans and key in ours:
                     key_start, child = spans[key]
                     head = self.text[key_start:child.start]
+                    child_peer = (peer[0][key], peer_spans[key]) if peer is not None and (
+                        key in peer_spans and key in peer[0]) else None
                     items.append(head + self.write(child_value, ours[key], child,
-                                                   self._child_indent(span, indent)))
+                                                   self._child_indent(span, indent), child_peer))
+                elif key in peer_spans and peer is not None and not isinstance(
+                        child_value, dict | list) and same(child_value, peer[0].get(key)):
+                    assert self.peer_text is not None  # a scalar theirs added: its spelling
+                    items.append(json.dumps(key, ensure_ascii=self.layout.ascii_only)
+                                 + span.key_gap + self.peer_text[peer_spans[key].start:
+                                                                 peer_spans[key].end])
                 else:
                     items.append(json.dumps(key, ensure_ascii=self.layout.ascii_only)
                                  + span.key_gap + self.fresh(child_value,

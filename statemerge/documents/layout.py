@@ -34,26 +34,31 @@ class Document:
         """The document's text (decoded when first needed: large files often never need it)."""
         return decode(self.data, self.source)
 
-    def render_bytes(self, value: Any) -> bytes:
+    def render_bytes(self, value: Any, peer: Document | None = None) -> bytes:
         """`render` as bytes, without a detour through text for large reproduced JSON."""
         if value is self.value:
             return self.data
-        if self.fmt == "json" and self.reproduced and len(self.data) >= SMALL:
+        if self.fmt == "json" and self.reproduced and len(self.data) >= SMALL and (
+                not _spelled_apart(peer)):
             assert self.layout is not None
             return render_bytes(value, self.layout)
-        return self.render(value).encode()
+        return self.render(value, peer).encode()
 
-    def render(self, value: Any) -> str:
-        """`value` written in this document's layout (see the module docstring)."""
+    def render(self, value: Any, peer: Document | None = None) -> str:
+        """`value` written in this document's layout (see the module docstring). Scalars taken
+        from `peer` (theirs) keep the spelling they have there (`2.50`, `1E+2`, `"\u00e9"`)."""
         if value is self.value:
             return self.text
         if self.fmt == "json":
             assert self.layout is not None
-            if self.reproduced:
+            spelled_apart = _spelled_apart(peer)
+            if self.reproduced and not spelled_apart:
                 return render(value, self.layout, small=len(self.text) < SMALL)
             from statemerge.documents.jsonspans import SpanWriter
 
-            written = SpanWriter(self.text, self.layout).document(value, self.value)
+            peer_text = peer.text if spelled_apart and peer is not None else None
+            written = SpanWriter(self.text, self.layout, peer_text).document(
+                value, self.value, peer.value if peer_text is not None and peer else None)
             if self._holds(written, value):
                 return written
             return render(value, self.layout, small=len(self.text) < SMALL)
@@ -69,6 +74,13 @@ class Document:
             return same(parse_value(text.encode(), self.source, self.fmt), value)
         except InputError:
             return False
+
+
+def _spelled_apart(peer: Document | None) -> bool:
+    """Whether a JSON side's text is not what rendering its value gives (so its scalars may be
+    spelled in ways a fresh rendering would not keep)."""
+    return peer is not None and peer.fmt == "json" and not peer.reproduced and (
+        peer.value is not ABSENT)
 
 
 def parse_document(data: bytes, source: str, fmt: Format, *, empty_is_absent: bool = False,

@@ -84,9 +84,16 @@ def print_merge_report(outcome: MergeOutcome, *, labels: tuple[str, str, str]) -
                                                                             conflict.theirs)))
             if conflict.note:
                 table.add_row("note", conflict.note)
+            table.add_row("id", conflict.id)
             console.print(table)
     if outcome.resolved:
         console.print(f"[bold green]{len(outcome.resolved)} resolved by rules[/]")
         for resolution in outcome.resolved:
             console.print(f"  {resolution.path or '/'}: {resolution.strategy} "
                           f"(rule {resolution.rule or '/'})")
+    if outcome.answered:
+        console.print(f"[bold green]{len(outcome.answered)} resolved by answers[/]")
+        for answered in outcome.answered:
+            conflict, answer = answered.conflict, answered.answer
+            console.print(f"  {conflict.path or '/'}: {answer.take or 'value'} "
+                          f"(id {conflict.id}, resolved_by: {answer.by})")

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from statemerge.cli.app import app
 from statemerge.cli.fastmerge import parse_merge_args
+from statemerge.merging.conflicts import conflict_id
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AGENTS = ROOT / "fixtures" / "merge" / "agents-conflict"
@@ -71,7 +72,9 @@ def test_report_json_lists_conflicts_with_their_sides(runner: CliRunner, tmp_pat
     runner.invoke(app, ["merge", *sides(AGENTS), "-q", "--report-json", str(report)])
     document = json.loads(report.read_text())
     assert document["clean"] is False
-    assert document["conflicts"][0] == {"path": "/tasks/1/status", "kind": "modify/modify",
+    assert document["conflicts"][0] == {"id": conflict_id("/tasks/1/status", "modify/modify",
+                                                          "doing", "done", "blocked"),
+                                        "path": "/tasks/1/status", "kind": "modify/modify",
                                         "base": "doing", "ours": "done", "theirs": "blocked",
                                         "resolved_by": None}
 

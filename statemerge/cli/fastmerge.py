@@ -11,6 +11,7 @@ from typing import Any
 
 from statemerge.cli.mergerun import (
     FLAG_OPTIONS,
+    NEGATED_FLAGS,
     VALUED_OPTIONS,
     MergeRequest,
     merge_request,
@@ -21,6 +22,7 @@ from statemerge.merging.conflicts import CONFLICT_STYLES
 
 _VALUED = {name: field for field, names in VALUED_OPTIONS.items() for name in names}
 _FLAGS = {name: field for field, names in FLAG_OPTIONS.items() for name in names}
+_NEGATED = {name: field for field, names in NEGATED_FLAGS.items() for name in names}
 _CHOICES: dict[str, tuple[str, ...]] = {"conflict": CONFLICT_STYLES, "fmt": FORMATS}
 
 
@@ -54,6 +56,8 @@ def parse_merge_args(args: list[str]) -> MergeRequest | None:
                 fields[field] = value
         elif name in _FLAGS and not equals:
             fields[_FLAGS[name]] = True
+        elif name in _NEGATED and not equals:
+            fields[_NEGATED[name]] = False
         elif word.startswith("-") and word != "-":
             return None
         else:

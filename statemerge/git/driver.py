@@ -111,18 +111,26 @@ def merge_file(args: DriverArgs, environ: os._Environ[str] | dict[str, str]) -> 
         return line_merge(args, reason)
     if args.path.endswith(".jsonl"):
         return _union_logs(args, sides)
-    from statemerge.mergefile import MergeOptions, merge_texts
+    from statemerge.mergefile import MergeOptions
 
     base_name, ours_name, theirs_name = (f"{args.path} ({side})" for side in SIDE_NAMES)
     names = (base_name, ours_name, theirs_name)
     options = MergeOptions(labels=args.labels, marker_size=args.marker_size, path_hint=args.path)
+    from statemerge.resolutions import merge_remembering, remembering_on, repository_stores
+
+    stores = repository_stores if remembering_on(environ) else None
     try:
-        outcome = merge_texts(*sides, names=names, options=options)
+        outcome = merge_remembering((sides[0], sides[1], sides[2]), names, options, stores)
         if not outcome.clean and _wants_diff3():
-            outcome = merge_texts(*sides, names=names, options=replace(options, diff3=True))
+            outcome = merge_remembering((sides[0], sides[1], sides[2]), names,
+                                        replace(options, diff3=True), stores)
     except (InputError, RulesError) as error:
         return line_merge(args, error.message)
     _write_result(args.ours, outcome.output)
+    if outcome.answered:
+        ids = ", ".join(f"{a.conflict.path or '(root)'} ({a.conflict.id})" for a in outcome.answered)
+        _say(f"{args.path}: {len(outcome.answered)} conflict(s) resolved by remembered answers: "
+             f"{ids}.")
     if outcome.conflicts:
         paths = [conflict.path or "(root)" for conflict in outcome.conflicts]
         shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")

@@ -81,7 +81,7 @@ def test_answers_built_from_the_report_json_resolve_the_merge(repo: GitRepo) -> 
     for stage, name in (("1", "base"), ("2", "ours"), ("3", "theirs")):
         repo.write(f"{name}.json", repo.git("show", f":{stage}:c.json").stdout)
     repo.statemerge("merge", "base.json", "ours.json", "theirs.json", "-q",
-                    "--report-json", "report.json", "-o", "/dev/null")
+                    "--report-json", "report.json", "-o", "merged.json")
     report = repo.read_json("report.json")
     answers = [{"id": c["id"], "take": "theirs"} if c["path"] == "/port"
                else {"id": c["id"], "value": "both"} for c in report["conflicts"]]

@@ -48,6 +48,7 @@ def install(
             return
         typer.echo(f"Installed the statemerge merge driver in {scope.config_file}.")
         typer.echo(f"  driver: {report.driver}")
+        typer.echo("  mergetool: git mergetool --tool statemerge")
         if report.added:
             typer.echo(f"  added to {scope.attributes_file}: {' '.join(report.added)}")
         if report.present:

@@ -12,7 +12,6 @@ an id, the clone's answer wins; in one file, the last line for an id wins.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,26 +39,6 @@ class Stores:
     def reading_order(self) -> list[Path]:
         """Files to read, the one that wins last."""
         return [path for path in (self.shared, self.clone) if path is not None]
-
-
-def repository_stores(cwd: str | os.PathLike[str] | None = None) -> Stores | None:
-    """The stores of the git repository around `cwd`, or None outside one."""
-    from statemerge.git.runner import git_output
-
-    found = git_output(["rev-parse", "--path-format=absolute", "--git-common-dir",
-                        "--show-toplevel"], cwd)
-    if not found or len(found.splitlines()) != 2:
-        return None
-    common, top = found.splitlines()
-    return Stores(Path(common) / CLONE_STORE, Path(top) / SHARED_STORE)
-
-
-def stores_for(resolutions: str | None, cwd: str | os.PathLike[str] | None = None
-               ) -> Stores | None:
-    """An explicit `--resolutions FILE`, else the repository's stores (None outside one)."""
-    if resolutions is not None:
-        return Stores(clone=Path(resolutions))
-    return repository_stores(cwd)
 
 
 def load(stores: Stores) -> dict[str, Answer]:

@@ -143,7 +143,8 @@ def _merge(request: MergeRequest, sides: tuple[bytes, bytes, bytes], names: tupl
            options: MergeOptions) -> MergeOutcome:
     """The merge, with remembered answers (`--resolutions`, else the repository around OURS)
     unless `--no-remember`."""
-    from statemerge.resolutions import merge_remembering, stores_for
+    from statemerge.git.stores import stores_for
+    from statemerge.resolutions import merge_remembering
 
     if not request.remember:
         return merge_remembering(sides, names, options, None)

@@ -58,7 +58,7 @@ def resolve(
 ) -> None:
     """Answer the conflicts left in state files. Exit 0 clean (and staged), 1 conflicts left."""
     from statemerge import resolving
-    from statemerge.resolutions import stores_for
+    from statemerge.git.stores import stores_for
 
     with handled():
         stores = None if no_remember else stores_for(

@@ -116,7 +116,8 @@ def merge_file(args: DriverArgs, environ: os._Environ[str] | dict[str, str]) -> 
     base_name, ours_name, theirs_name = (f"{args.path} ({side})" for side in SIDE_NAMES)
     names = (base_name, ours_name, theirs_name)
     options = MergeOptions(labels=args.labels, marker_size=args.marker_size, path_hint=args.path)
-    from statemerge.resolutions import merge_remembering, remembering_on, repository_stores
+    from statemerge.git.stores import repository_stores
+    from statemerge.resolutions import merge_remembering, remembering_on
 
     stores = repository_stores if remembering_on(environ) else None
     try:

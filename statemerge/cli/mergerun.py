@@ -132,7 +132,7 @@ def _run(request: MergeRequest) -> int:
     else:
         sys.stdout.buffer.write(outcome.output)
         sys.stdout.flush()
-    if not request.quiet and (outcome.conflicts or outcome.resolved):
+    if not request.quiet and (outcome.conflicts or outcome.resolved or outcome.answered):
         from statemerge.report.merge import print_merge_report
 
         print_merge_report(outcome, labels=options.labels)
@@ -143,11 +143,11 @@ def _merge(request: MergeRequest, sides: tuple[bytes, bytes, bytes], names: tupl
            options: MergeOptions) -> MergeOutcome:
     """The merge, with remembered answers (`--resolutions`, else the repository around OURS)
     unless `--no-remember`."""
-    from statemerge.git.stores import stores_for
-    from statemerge.resolutions import merge_remembering
+    from statemerge.resolutions import Stores, merge_remembering
 
-    if not request.remember:
-        return merge_remembering(sides, names, options, None)
-    folder = str(Path(request.ours).resolve().parent)
-    return merge_remembering(sides, names, options,
-                             lambda: stores_for(request.resolutions, folder))
+    def stores() -> Stores | None:  # asked only when conflicts are left
+        from statemerge.git.stores import stores_for
+
+        return stores_for(request.resolutions, Path(request.ours).resolve().parent)
+
+    return merge_remembering(sides, names, options, stores if request.remember else None)

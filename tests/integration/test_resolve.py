@@ -188,3 +188,17 @@ def test_forget_removes_one_remembered_answer(repo: GitRepo) -> None:
     assert f"Forgot {port} in .statemerge/resolutions.jsonl." in done.stdout
     assert [json.loads(line)["path"] for line in shared.read_text().splitlines()] == ["/host"]
     assert again.returncode == 2
+
+
+def test_outside_git_a_yaml_file_is_resolved_in_its_own_layout(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path, tmp_path)
+    repo.write("base.yaml", "# deploy\nreplicas: 1  # how many\nimage: v1\n")
+    repo.write("ours.yaml", "# deploy\nreplicas: 2  # how many\nimage: v2\n")
+    repo.write("theirs.yaml", "# deploy\nreplicas: 3  # how many\nimage: v1\n")
+
+    done = repo.statemerge("resolve", "out.yaml", "--base", "base.yaml", "--ours", "ours.yaml",
+                           "--theirs", "theirs.yaml", "--set", "/replicas=5", "--no-remember")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "out.yaml: 1 answered, clean.\n"
+    assert repo.read("out.yaml") == "# deploy\nreplicas: 5  # how many\nimage: v2\n"

@@ -82,3 +82,18 @@ def test_rules_that_take_a_side_wholesale_are_listed(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[0] == (
         "warning: .statemerge.yaml: rule /**: theirs (all files) takes theirs for every "
         "conflict: they are resolved without a word.")
+
+
+def test_a_driver_running_an_older_statemerge_is_found(tmp_path: Path) -> None:
+    repo = installed(tmp_path)
+    old = tmp_path / "old-python"
+    old.write_text("#!/bin/sh\necho 0.0.1\n")  # what an old install's Python reports
+    old.chmod(0o755)
+    repo.git("config", "merge.statemerge.driver",
+             f"{old} -m statemerge git merge-driver %O %A %B %L %P")
+
+    found = repo.statemerge("git", "doctor")
+
+    assert found.returncode == 1
+    assert f"problem: The statemerge driver runs statemerge 0.0.1 ({old}); this is " in found.stdout
+    assert found.stdout.rstrip().endswith("Fix: statemerge git install")

@@ -17,6 +17,9 @@ def read_stages(path: str, cwd: str | os.PathLike[str] | None = None
     sides added the file. UsageError when the index holds no stages for it."""
     done = run_git(["ls-files", "-u", "-z", "--", path], cwd=cwd)
     if done.returncode != 0:
+        if b"not a git repository" in done.stderr:
+            raise UsageError(f"{path}: not inside a git repository; outside git, give --base, "
+                             "--ours and --theirs.")
         raise UsageError(f"{path}: git ls-files failed ({failure_detail(done)}).")
     blobs: dict[str, str] = {}
     for entry in done.stdout.split(b"\0"):

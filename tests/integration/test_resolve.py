@@ -202,3 +202,11 @@ def test_outside_git_a_yaml_file_is_resolved_in_its_own_layout(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert done.stdout == "out.yaml: 1 answered, clean.\n"
     assert repo.read("out.yaml") == "# deploy\nreplicas: 5  # how many\nimage: v2\n"
+
+
+def test_outside_git_without_the_three_files_says_what_to_give(tmp_path: Path) -> None:
+    done = GitRepo(tmp_path, tmp_path).statemerge("resolve", "c.json", "--all", "ours")
+
+    assert done.returncode == 2
+    assert done.stderr == ("statemerge: c.json: not inside a git repository; outside git, give "
+                           "--base, --ours and --theirs.\n")

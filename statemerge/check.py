@@ -1,7 +1,9 @@
 """`statemerge check`: find the state files to check, and check each one.
 
 A file passes when it is UTF-8, holds no conflict markers, parses (without duplicate keys), matches
-the schema if one is given, and its CRDT nodes (or, for `*.jsonl`, its event log) are well formed.
+the schema if one is given (each violation at its JSON Pointer and line), and its CRDT nodes are
+well formed. A `*.jsonl` file whose records look like events is verified as an event log; other
+JSON Lines need each line to be JSON.
 Problems are plain data; the CLI renders them (report/check.py) and turns them into an exit code:
 0 all good, 1 problems found, 2 bad usage or a file that cannot be read.
 """
@@ -178,17 +180,18 @@ def check_bytes(path: str, data: bytes, *, schema: SchemaValidator | None = None
     if markers:
         return markers
     if path.endswith(".jsonl"):
-        return event_log_problems(path, data)
+        return json_lines_problems(path, data)
     from statemerge.documents import detect_format, parse_value
 
+    fmt = detect_format(path)
     try:
-        document = parse_value(data, path, detect_format(path))
+        document = parse_value(data, path, fmt)
     except ParseError as error:
         kind = "duplicate-key" if isinstance(error, DuplicateKeyError) else "parse"
         return [Problem(kind, error.reason, error.line, error.column)]
     except InputError as error:
         return [Problem("parse", error.message)]
-    problems = schema_problems(document, schema) if schema is not None else []
+    problems = schema_problems(document, schema, data, fmt) if schema is not None else []
     if b"$crdt" in data:
         problems += crdt_problems(path, document)
     return problems
@@ -205,15 +208,22 @@ def marker_problems(data: bytes) -> list[Problem]:
     return [Problem("markers", f"conflict marker {marker} left by a merge.", n) for n in starts]
 
 
-def schema_problems(document: Any, schema: SchemaValidator) -> list[Problem]:
-    """The document's schema violations, each at its JSON Pointer."""
+def schema_problems(
+    document: Any, schema: SchemaValidator, data: bytes = b"", fmt: str = "json"
+) -> list[Problem]:
+    """The document's schema violations, each at its JSON Pointer and (from `data`) its line."""
+    from statemerge.documents.lines import pointer_lines
     from statemerge.pointer import format_pointer
 
+    errors = list(schema.iter_errors(document))
+    paths = [list(error.absolute_path) for error in errors]
+    lines = pointer_lines(data, fmt, paths) if data and errors else {}
     problems = []
-    for error in schema.iter_errors(document):
-        pointer = format_pointer(error.absolute_path)
-        problems.append(Problem("schema", f"{_at(pointer)}: {error.message}", pointer=pointer))
-    return sorted(problems, key=lambda problem: problem.pointer or "")
+    for error, path in zip(errors, paths, strict=True):
+        pointer = format_pointer(path)
+        problems.append(Problem("schema", f"{_at(pointer)}: {error.message}",
+                                lines.get(tuple(path)), pointer=pointer))
+    return sorted(problems, key=lambda problem: (problem.line or 0, problem.pointer or ""))
 
 
 def crdt_problems(path: str, document: Any) -> list[Problem]:
@@ -231,8 +241,38 @@ def _at(pointer: str) -> str:
     return f"at {pointer!r}" if pointer else "at the root"
 
 
+def json_lines_problems(path: str, data: bytes) -> list[Problem]:
+    """An event log's problems when the file's first record looks like an event (or a
+    checkpoint); otherwise plain JSON Lines: each non-blank line must be one JSON value."""
+    from statemerge.documents import parse_value
+
+    problems, first = [], None
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = parse_value(line, f"{path}:{number}", "json")
+        except ParseError as error:
+            problems.append(Problem("parse", error.reason, number, error.column))
+            continue
+        if first is None:
+            first = record
+            if looks_like_event(record):
+                return event_log_problems(path, data)
+    return problems
+
+
+def looks_like_event(record: Any) -> bool:
+    """Whether a JSON Lines record has the shape of an event log's event or checkpoint."""
+    from statemerge.eventlog.events import EVENT_KEYS
+
+    if not isinstance(record, dict):
+        return False
+    return "checkpoint" in record or ("ops" in record and len(EVENT_KEYS & record.keys()) >= 3)
+
+
 def event_log_problems(path: str, data: bytes) -> list[Problem]:
-    """An event log's problems, as its verifier finds them."""
+    """The problems the event-log verifier finds, each at its line."""
     from statemerge.eventlog import verify_log
 
     try:

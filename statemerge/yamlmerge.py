@@ -45,7 +45,7 @@ class _Texts:
 
     def __init__(self, base: YamlSide | None, ours: YamlSide, theirs: YamlSide, mode: Mode
                  ) -> None:
-        self.base, self.ours, self.theirs, self.mode = base, ours, theirs, mode
+        self.ours, self.theirs, self.mode = ours, theirs, mode
         base_lines = base.text.splitlines(keepends=True) if base is not None else []
         self.lines = merge_lines(base_lines, ours.text.splitlines(keepends=True),
                                  theirs.text.splitlines(keepends=True))
@@ -110,6 +110,8 @@ def merge_yaml(base: bytes, ours: bytes, theirs: bytes, *, names: tuple[str, str
         outcome.output = theirs
         return outcome
     texts = _Texts(base_side, ours_side, theirs_side, mode)
+    if not options.diff3:
+        base_side = None  # base's nodes are not written from: free them before the read-backs
     try:
         if result.clean:
             outcome.output = texts.faithful(result.value).encode()

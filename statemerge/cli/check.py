@@ -7,8 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 
 PROGRESS_FROM = 20  # files: fewer than this are checked too fast for a progress bar to help
@@ -52,6 +51,8 @@ def check(
     """Check state files: they parse, hold no conflict markers or duplicate keys, match a schema.
 
     Exit 0 all good, 1 problems found, 2 bad usage or a file that cannot be read.
+
+    Example: statemerge check state/ --schema schema.json
     """
     from statemerge import check as checking
     from statemerge.errors import UsageError
@@ -85,7 +86,10 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The second state file (JSON or YAML).")],
     as_json: Annotated[bool, typer.Option("--json", help="Write the changes as JSON.")] = False,
 ) -> None:
-    """Show what changed from OLD to NEW, path by path. Exit 0 same, 1 different, 2 trouble."""
+    """Show what changed from OLD to NEW, path by path. Exit 0 same, 1 different, 2 trouble.
+
+    Example: statemerge diff before.json after.yaml
+    """
     from statemerge.documents import read_value
     from statemerge.report import diff as report
 

@@ -6,8 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.errors import StatemergeError, error_line
 
 

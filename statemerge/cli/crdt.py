@@ -14,15 +14,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 
 if TYPE_CHECKING:
     from statemerge.documents import Format
 
 group = typer.Typer(
-    help="CRDT state that never conflicts: counters, sets, registers, maps, lists.",
+    help="CRDT state that never conflicts: counters, sets, registers, maps, lists.\n\n"
+    "Example: statemerge crdt new g-counter -o runs.json",
     no_args_is_help=True,
 )
 
@@ -115,7 +115,10 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Print (or write) an empty node of TYPE."""
+    """Print (or write) an empty node of TYPE.
+
+    Example: statemerge crdt new or-set -o alice.json
+    """
     with handled():
         from statemerge import crdt
         from statemerge.documents import write_atomic
@@ -144,7 +147,10 @@ def apply(
     at: AtOpt = "",
     fmt: FormatOpt = None,
 ) -> None:
-    """Apply OP to the node in FILE as replica ID, rewriting FILE atomically."""
+    """Apply OP to the node in FILE as replica ID, rewriting FILE atomically.
+
+    Example: statemerge crdt apply alice.json --replica alice add '"lint"'
+    """
     with handled():
         from statemerge import crdt
         from statemerge.documents import read_bytes, write_atomic
@@ -175,7 +181,10 @@ def value(
     at: AtOpt = "",
     fmt: FormatOpt = None,
 ) -> None:
-    """Print the plain JSON value: every node replaced by its value."""
+    """Print the plain JSON value: every node replaced by its value.
+
+    Example: statemerge crdt value team.json
+    """
     with handled():
         from statemerge import crdt
         from statemerge.documents import read_value
@@ -200,7 +209,10 @@ def merge(
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Join N files: nodes at one path join; everything else must be equal. Order-independent."""
+    """Join N files: nodes at one path join; everything else must be equal. Order-independent.
+
+    Example: statemerge crdt merge alice.json bob.json -o team.json
+    """
     with handled():
         from statemerge import crdt
         from statemerge.documents import read_value, write_atomic

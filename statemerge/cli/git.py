@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 
 GLOBAL_HELP = "Use the user's git config and attributes file instead of the repository's."
@@ -20,7 +19,8 @@ def register(app: typer.Typer) -> None:
     """Add the `git` command group to the application."""
     group = typer.Typer(
         name="git",
-        help="Use statemerge as git's merge driver for state files.",
+        help="Use statemerge as git's merge driver for state files.\n\n"
+        "Example: statemerge git install",
         no_args_is_help=True,
     )
     group.command("install")(install)
@@ -38,7 +38,10 @@ def install(
     ] = None,
     use_global: Annotated[bool, typer.Option("--global", help=GLOBAL_HELP)] = False,
 ) -> None:
-    """Configure the merge driver and route PATTERNs to it in .gitattributes. Idempotent."""
+    """Configure the merge driver and route PATTERNs to it in .gitattributes. Idempotent.
+
+    Example: statemerge git install '*.state'
+    """
     from statemerge.git import install as gitinstall
 
     with handled():
@@ -60,21 +63,32 @@ def install(
 
 def uninstall(
     use_global: Annotated[bool, typer.Option("--global", help=GLOBAL_HELP)] = False,
+    attributes: Annotated[bool, typer.Option(
+        "--attributes", help="Also remove merge=statemerge from a committed .gitattributes.")
+    ] = False,
 ) -> None:
-    """Remove exactly what `install` added: the driver config, its attribute lines, its files."""
+    """Remove the driver from git's config, and what else `install` added: its attribute lines
+    and files (a .gitattributes that git tracks is left alone without --attributes).
+
+    Example: statemerge git uninstall --attributes
+    """
     from statemerge.git import install as gitinstall
 
     with handled():
         scope = gitinstall.find_scope(use_global)
-        report = gitinstall.uninstall(scope)
-        if not report.removed_driver and not report.removed and not report.deleted_files:
+        report = gitinstall.uninstall(scope, attributes=attributes)
+        if not (report.removed_driver or report.removed or report.deleted_files):
             typer.echo(f"Not installed in {scope.config_file}: nothing to remove.")
-            return
-        typer.echo(f"Removed the statemerge merge driver from {scope.config_file}.")
+        else:
+            typer.echo(f"Removed the statemerge merge driver from {scope.config_file}.")
         if report.removed:
             typer.echo(f"  removed from {scope.attributes_file}: {' '.join(report.removed)}")
         for path in report.deleted_files:
             typer.echo(f"  deleted {path} (install had created it)")
+        if report.kept_attributes:
+            typer.echo(f"  kept {scope.attributes_file} (tracked by git): "
+                       f"{' '.join(report.kept_attributes)} still name the driver; git merges "
+                       "them as text here. --attributes removes them.")
 
 
 def status(
@@ -82,7 +96,10 @@ def status(
         list[str] | None, typer.Argument(help="Also show which merge driver git uses for these.")
     ] = None,
 ) -> None:
-    """Show where the driver is configured and which files use it. Exit 1 when it is not set up."""
+    """Show where the driver is configured and which files use it. Exit 1 when it is not set up.
+
+    Example: statemerge git status apps.json
+    """
     from statemerge.git import install as gitinstall
 
     with handled():
@@ -111,7 +128,10 @@ def status(
 def doctor(
     fix: Annotated[bool, typer.Option("--fix", help="Run the fixes.")] = False,
 ) -> None:
-    """Check what silently breaks structural merging here. Exit 0 all good, 1 problems."""
+    """Check what silently breaks structural merging here. Exit 0 all good, 1 problems.
+
+    Example: statemerge git doctor --fix
+    """
     from statemerge.git.doctor import examine
 
     with handled():
@@ -142,6 +162,8 @@ def merge_driver(
     Exit 0 merged cleanly, 1 conflicts left (git marks the file conflicted). Falls back to
     `git merge-file` for a side that does not parse, holds conflict markers or is not UTF-8, and
     when STATEMERGE=0 is set.
+
+    Example: statemerge git merge-driver %O %A %B %L %P  (the line `install` gives git)
     """
     from statemerge.git.driver import driver_main
 

@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 
 if TYPE_CHECKING:
@@ -22,7 +21,8 @@ if TYPE_CHECKING:
     from statemerge.eventlog.verify import Verifier
 
 group = typer.Typer(
-    help="Event logs: append, replay (time travel), merge without conflicts, verify, history.",
+    help="Event logs: append, replay (time travel), merge without conflicts, verify, history.\n\n"
+    "Example: statemerge log replay tasks.jsonl",
     no_args_is_help=True,
 )
 
@@ -62,7 +62,10 @@ def append(
     keys: KeysOpt = None,
 ) -> None:
     """Append one event (its seq, clock, hlc, chain link and id computed) as one atomic line,
-    signed with the agent's key ($STATEMERGE_LOG_KEY, or its entry in --keys); prints its id."""
+    signed with the agent's key ($STATEMERGE_LOG_KEY, or its entry in --keys); prints its id.
+
+    Example: statemerge log append tasks.jsonl --agent coder set /tasks/1/status '"done"'
+    """
     with handled():
         from statemerge.errors import UsageError
         from statemerge.logfile import append_event, unfinished_message
@@ -97,7 +100,10 @@ def replay(
     keys: KeysOpt = None,
 ) -> None:
     """Replay LOG in causal order and print (or write) the state; conflicts go to stderr. A line
-    whose id, chain link or signature does not hold is bad input (exit 2): nothing is applied."""
+    whose id, chain link or signature does not hold is bad input (exit 2): nothing is applied.
+
+    Example: statemerge log replay tasks.jsonl --until 2026-11-27T12:00:00.000000Z
+    """
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.report.log import replay_summary
@@ -117,7 +123,10 @@ def merge(
     logs: Annotated[list[Path], typer.Argument(metavar="LOG...", help="The logs to unite.")],
     output: OutOpt = None,
 ) -> None:
-    """Unite logs by event id in the canonical order: the same bytes whatever the input order."""
+    """Unite logs by event id in the canonical order: the same bytes whatever the input order.
+
+    Example: statemerge log merge tasks.jsonl coder.jsonl -o merged.jsonl
+    """
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.eventlog import merge_logs
@@ -152,7 +161,10 @@ def verify(
     ] = False,
 ) -> None:
     """Check ids, hash chains, signatures, seq gaps and repeats, clock and hlc growth, parse
-    errors, and the recorded head; exit 1 on problems."""
+    errors, and the recorded head; exit 1 on problems.
+
+    Example: statemerge log verify tasks.jsonl --head head.json
+    """
     with handled():
         from statemerge.report.log import plural, problem_lines
 
@@ -180,7 +192,10 @@ def verify(
 @group.command("head")
 def head(log: LogArg, output: OutOpt = None) -> None:
     """Print (or write) LOG's head: each agent's last seq and its id, as JSON. Keep it elsewhere;
-    `log verify --head` then notices events removed from the end. Exit 1 for an unsound log."""
+    `log verify --head` then notices events removed from the end. Exit 1 for an unsound log.
+
+    Example: statemerge log head tasks.jsonl -o head.json
+    """
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.eventlog.chain import head_to_json
@@ -207,7 +222,10 @@ def history(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
-    """The events that wrote at POINTER, inside it or over it, oldest first."""
+    """The events that wrote at POINTER, inside it or over it, oldest first.
+
+    Example: statemerge log history tasks.jsonl /tasks/1/status
+    """
     with handled():
         from statemerge.eventlog.history import history as touches_of
         from statemerge.logfile import numbered_lines, open_log
@@ -236,7 +254,10 @@ def compact(
     ] = False,
     start: FromOpt = None,
 ) -> None:
-    """Write a snapshot (state plus clock frontier) of LOG; with --truncate, shorten LOG to it."""
+    """Write a snapshot (state plus clock frontier) of LOG; with --truncate, shorten LOG to it.
+
+    Example: statemerge log compact tasks.jsonl --snapshot snapshot.json --truncate
+    """
     with handled():
         from statemerge.documents import write_atomic
         from statemerge.errors import UsageError

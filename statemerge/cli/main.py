@@ -1,30 +1,39 @@
 """Console entry point: `statemerge ...` and `python -m statemerge ...`.
 
-git starts the merge driver once per file, so the two hot commands skip Typer's import (about
-100 ms) when their arguments are plain: `git merge-driver` always, `merge` when the fast parser
-understands every argument. Anything else (help, completion, odd arguments) goes through Typer.
+Start-up matters (git starts the merge driver once per file; scripts call get/set in loops), so
+Typer (about 150 ms to import) is left out of plain calls: `git merge-driver` goes straight to the
+driver, and cli/dispatch.py runs any other call it can parse exactly as Typer would, and answers
+`--help` and `--version`. Anything else (shell completion, usage errors) goes through Typer.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main() -> None:
     """Run the CLI."""
     argv = sys.argv[1:]
-    if argv[:2] == ["git", "merge-driver"]:
+    if argv[:2] == ["git", "merge-driver"] and argv[2:] != ["--help"]:
         _quick()
         from statemerge.git.driver import driver_main
 
         _exit_now(driver_main(argv[2:]))
     if argv[:1] == ["merge"]:
         _quick()
-        from statemerge.cli.fastmerge import fast_merge
+    if "_STATEMERGE_COMPLETE" in os.environ:  # TAB completion, from completions/ scripts
+        from statemerge.cli.complete import complete
 
-        code = fast_merge(argv[1:])
-        if code is not None:
+        code = complete(os.environ)
+    else:
+        from statemerge.cli.dispatch import run
+
+        code = run(argv)
+    if code is not None:
+        if argv[:1] == ["merge"]:
             _exit_now(code)
+        sys.exit(code)
     from statemerge.cli.app import app
 
     app()
@@ -39,8 +48,6 @@ def _quick() -> None:
 
 def _exit_now(code: int) -> None:
     """Exit without tearing down the heap object by object (all output is flushed first)."""
-    import os
-
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

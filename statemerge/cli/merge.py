@@ -7,12 +7,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.mergerun import (
     DEFAULTS,
     FLAG_OPTIONS,
-    NEGATED_FLAGS,
     VALUED_OPTIONS,
     MergeRequest,
     merge_request,
@@ -56,9 +54,12 @@ def merge(
         *VALUED_OPTIONS["resolutions"],
         help="Remembered answers to apply (default: the repository's, inside one).")] = None,
     no_remember: Annotated[bool, typer.Option(
-        *NEGATED_FLAGS["remember"], help="Apply no remembered answers.")] = not DEFAULTS.remember,
+        "--no-remember", help="Apply no remembered answers.")] = not DEFAULTS.remember,
 ) -> None:
-    """Three-way merge of JSON/YAML state files. Exit 0 clean, 1 conflicts left, 2 bad input."""
+    """Three-way merge of JSON/YAML state files. Exit 0 clean, 1 conflicts left, 2 bad input.
+
+    Example: statemerge merge base.json ours.json theirs.json -o merged.json
+    """
     raise typer.Exit(run_merge(typer_request(locals())))
 
 

@@ -52,7 +52,6 @@ VALUED_OPTIONS: dict[str, tuple[str, ...]] = {
     "resolutions": ("--resolutions",),
 }
 FLAG_OPTIONS: dict[str, tuple[str, ...]] = {"diff3": ("--diff3",), "quiet": ("-q", "--quiet")}
-NEGATED_FLAGS: dict[str, tuple[str, ...]] = {"remember": ("--no-remember",)}
 PATH_FIELDS = ("output", "rules", "report_json", "resolutions")
 
 

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 from statemerge.errors import UsageError
 
@@ -56,7 +55,10 @@ def resolve(
     forget: Annotated[str | None, typer.Option(
         "--forget", metavar="ID", help="Forget the remembered answer to this conflict.")] = None,
 ) -> None:
-    """Answer the conflicts left in state files. Exit 0 clean (and staged), 1 conflicts left."""
+    """Answer the conflicts left in state files. Exit 0 clean (and staged), 1 conflicts left.
+
+    Example: statemerge resolve config.json --take /port=theirs
+    """
     from statemerge import resolving
     from statemerge.git.stores import stores_for
 

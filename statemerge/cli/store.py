@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
+import statemerge.cli.lazytyper as typer
 from statemerge.cli.common import handled
 from statemerge.errors import error_line
 
@@ -60,7 +59,10 @@ def get(
     etag: Annotated[bool, typer.Option("--etag", help="Print `etag: TAG` after it.")] = False,
     timeout: TimeoutOpt = 30.0,
 ) -> None:
-    """Print the value (as JSON) at POINTER of STORE."""
+    """Print the value (as JSON) at POINTER of STORE.
+
+    Example: statemerge get state.json /tasks/0
+    """
     from statemerge.store import open_store
 
     with handled(), open_store(store, timeout=timeout) as opened:
@@ -84,7 +86,10 @@ def set_value(
     report_json: ReportOpt = None,
     metrics: MetricsOpt = None,
 ) -> None:
-    """Write VALUE at POINTER; with --if-match, only if nothing changed since that etag."""
+    """Write VALUE at POINTER; with --if-match, only if nothing changed since that etag.
+
+    Example: statemerge set state.json /tasks/0/status '"done"' --if-match sha256:5b7d6c0a
+    """
     from statemerge.patch import parse_op_words
     from statemerge.store import open_store
 
@@ -110,7 +115,10 @@ def update(
     report_json: ReportOpt = None,
     metrics: MetricsOpt = None,
 ) -> None:
-    """Apply OPs without losing concurrent updates: compare-and-set with retries, or --lock."""
+    """Apply OPs without losing concurrent updates: compare-and-set with retries, or --lock.
+
+    Example: statemerge update state.json inc /runs 1 set /status '"busy"'
+    """
     from statemerge.patch import parse_op_words
     from statemerge.store import open_store
 
@@ -136,6 +144,8 @@ def lock(
     """Run COMMAND while holding STORE's exclusive lock; exit with its status.
 
     Writes by COMMAND (and its children) to STORE go through; everyone else's wait.
+
+    Example: statemerge lock state.json -- ./deploy.sh
     """
     from statemerge.errors import UsageError
     from statemerge.store import open_store
@@ -163,7 +173,10 @@ def stats(
     metrics_file: Annotated[Path, typer.Argument(metavar="FILE", help="A --metrics file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Sum the calls of a metrics file by kind and agent: attempts, conflicts, lock wait."""
+    """Sum the calls of a metrics file by kind and agent: attempts, conflicts, lock wait.
+
+    Example: statemerge stats metrics.jsonl
+    """
     from statemerge.documents import read_bytes
     from statemerge.report import store as report
     from statemerge.store.metrics import parse_records, summarize

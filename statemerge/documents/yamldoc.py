@@ -82,7 +82,12 @@ def yaml_style(text: str) -> YamlStyle:
 
 
 def render(value: Any, ours: YamlSide, peer: YamlSide | None, mode: Mode) -> str:
-    """`value` written into ours' text, copying from `peer` what came from it."""
+    """`value` written into ours' text, copying from `peer` what came from it; in ours' line
+    ending (CRLF stays CRLF)."""
+    return _newlines(_render(value, ours, peer, mode), ours.text)
+
+
+def _render(value: Any, ours: YamlSide, peer: YamlSide | None, mode: Mode) -> str:
     style = yaml_style(ours.text)
     writer = SpanWriter(ours.stream, peer.stream if peer is not None else None, style)
     if mode == "single":
@@ -155,7 +160,11 @@ def _find(document: Any, roots: list[Node], by_key: dict[str | None, int], mode:
 
 
 def _newlines(text: str, original: str) -> str:
-    return text.replace("\n", "\r\n") if "\r\n" in original else text
+    if "\r\n" not in original:
+        return text
+    import re
+
+    return re.sub(r"(?<!\r)\n", "\r\n", text)
 
 
 def holds(text: str, value: Any, mode: Mode, source: str) -> bool:

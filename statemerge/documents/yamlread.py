@@ -33,6 +33,9 @@ _INFINITIES = {".inf": 1, ".Inf": 1, ".INF": 1, "+.inf": 1, "+.Inf": 1, "+.INF":
 _NANS = frozenset((".nan", ".NaN", ".NAN"))
 
 
+_NO_ITEMS: list[Any] = []  # shared by scalars and aliases, never filled (saves a list per node)
+
+
 class Node:
     """One YAML node: kind `map`, `seq`, `scalar` or `alias`, its span and its value."""
 
@@ -50,7 +53,7 @@ class Node:
         self.tag = tag
         self.style: str | None = None  # scalars: None (plain), "'", '"', "|", ">"
         self.flow = False  # collections written in flow style ({...} / [...])
-        self.items: list[Any] = []  # map: [(key node, value node)]; seq: [node]
+        self.items: list[Any] = _NO_ITEMS  # map: [(key node, value node)]; seq: [node]
         self.value: Any = None
 
     def __repr__(self) -> str:
@@ -66,6 +69,7 @@ class YamlStream:
         self.roots = roots
         self.starts = starts  # where each document begins (its `---`, or its content)
         self.explicit = explicit  # whether each document starts with `---`
+        self.aliased = False  # whether any alias (or merge key) occurs: then readers expand
 
     @property
     def values(self) -> list[Any]:
@@ -162,6 +166,7 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
     stack: list[Node] = []
     pending_key: list[Node | None] = []  # per open mapping: the key waiting for its value
     get_event = parser.get_event
+    merge_keys = "<<" in text
 
     def fail(reason: str, mark: Any) -> ParseError:
         return ParseError(source, reason, mark.line + 1, mark.column + 1)
@@ -222,6 +227,7 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
             node = Node("map" if kind == "MappingStartEvent" else "seq", mark.index, mark.line,
                         mark.column, event.anchor, event.tag)
             node.flow = bool(event.flow_style)
+            node.items = []
             if event.tag is not None and event.tag.startswith(CORE + "python/"):
                 raise fail(f"the tag {event.tag!r} builds Python objects; not allowed.", mark)
             if event.anchor is not None:
@@ -248,7 +254,9 @@ def _build(parser: Any, text: str, source: str) -> YamlStream:
             explicit.append(bool(event.explicit))
             continue
         elif kind == "StreamEndEvent":
-            return YamlStream(text, roots, starts, explicit)
+            stream = YamlStream(text, roots, starts, explicit)
+            stream.aliased = bool(anchors) or merge_keys
+            return stream
         else:  # StreamStart, DocumentEnd
             continue
         if node.anchor is not None:
@@ -317,6 +325,8 @@ def expanded(stream: YamlStream, source: str, budget: int) -> list[Any]:
     """Each document's data as a reader sees it: aliases resolved to their (shared) values and
     merge keys applied; custom-tagged values stay `Tagged`. `budget` bounds the nodes aliases
     expand to (a billion-laughs document is refused in time linear in its size)."""
+    if not stream.aliased:  # nothing to expand: the values are what a reader sees
+        return stream.values
     anchored: dict[str, Any] = {}
     sizes: dict[int, int] = {}
     results = []

@@ -21,11 +21,14 @@ __all__ = ["DEFAULT_PATTERNS", "DRIVER"]
 
 # Installing the driver: git config (name, driver) and `PATTERN merge=statemerge` attribute lines.
 # What install adds is recorded under merge.statemerge.* (git ignores keys it does not know), so
-# uninstall removes exactly that: the attribute lines it added and the files it created.
+# uninstall removes exactly that: the attribute lines it added, the files and folders it created.
+# A repository's .gitattributes that git tracks is shared by every clone: uninstall leaves it
+# alone unless asked (`attributes=True`).
 
 _SECTION = f"merge.{DRIVER}"
 _ADDED_KEY = f"{_SECTION}.installedAttribute"
 _CREATED_KEY = f"{_SECTION}.createdFile"
+_FOLDER_KEY = f"{_SECTION}.createdFolder"
 _TOOL_SECTION = f"mergetool.{DRIVER}"  # `git mergetool --tool statemerge`
 
 
@@ -58,6 +61,7 @@ class UninstallReport:
     removed_driver: bool
     removed: list[str]  # attribute patterns removed
     deleted_files: list[Path]
+    kept_attributes: list[str]  # patterns left in a tracked .gitattributes (no `attributes=True`)
 
 
 @dataclass
@@ -122,10 +126,13 @@ def install(scope: Scope, patterns: list[str], command: str | None = None) -> In
         if not pattern or any(c.isspace() for c in pattern) or pattern[0] in "#!":
             raise UsageError(f"Pattern {pattern!r} cannot go in an attributes file as it is.")
     wanted = command or driver_command()
+    new_folders = _missing_folders(scope.config_file.parent)
     created = _config_all(scope, _CREATED_KEY)
     if not scope.config_file.exists():
         created.append(str(scope.config_file))
         _config(scope, "--add", _CREATED_KEY, str(scope.config_file))
+    for folder in new_folders:
+        _config(scope, "--add", _FOLDER_KEY, str(folder))
     driver_changed = _config_all(scope, f"{_SECTION}.driver") != [wanted]
     if driver_changed:
         _config(scope, f"{_SECTION}.name", "statemerge structural merge of JSON/YAML state files")
@@ -141,6 +148,8 @@ def install(scope: Scope, patterns: list[str], command: str | None = None) -> In
     if added:
         if text is None and str(scope.attributes_file) not in created:
             _config(scope, "--add", _CREATED_KEY, str(scope.attributes_file))
+            for folder in _missing_folders(scope.attributes_file.parent):
+                _config(scope, "--add", _FOLDER_KEY, str(folder))
         text = text or ""
         text += "" if not text or text.endswith("\n") else "\n"
         text += "".join(f"{pattern} merge={DRIVER}\n" for pattern in added)
@@ -150,22 +159,26 @@ def install(scope: Scope, patterns: list[str], command: str | None = None) -> In
     return InstallReport(scope, wanted, driver_changed, added, present)
 
 
-def uninstall(scope: Scope) -> UninstallReport:
-    """Remove what install added: the config section, its attribute lines, the files it created."""
+def uninstall(scope: Scope, *, attributes: bool = False) -> UninstallReport:
+    """Remove what install added: the config section, its attribute lines, the files and folders
+    it created. A .gitattributes that git tracks is edited only with `attributes` (then every
+    `merge=statemerge` in it goes, also lines install did not add)."""
     added = _config_all(scope, _ADDED_KEY)
     created = [Path(name) for name in _config_all(scope, _CREATED_KEY)]
+    folders = [Path(name) for name in _config_all(scope, _FOLDER_KEY)]
     had_driver = bool(_config_all(scope, f"{_SECTION}.driver"))
-    removed: list[str] = []
     text = _read_text(scope.attributes_file)
-    if text is not None and added:
-        lines = text.splitlines(keepends=True)
-        for pattern in added:
-            for index, line in enumerate(lines):
-                if line.split() == [pattern, f"merge={DRIVER}"]:
-                    del lines[index]
-                    removed.append(pattern)
-                    break
-        _write_text(scope.attributes_file, "".join(lines))
+    removed: list[str] = []
+    kept: list[str] = []
+    if text is not None:
+        if attributes:
+            text, removed = _without_driver(text, None)
+        elif _tracked(scope):
+            kept = attribute_patterns(text)
+        elif added:
+            text, removed = _without_driver(text, added)
+        if removed:
+            _write_text(scope.attributes_file, text)
     if scope.config_file.exists() and (had_driver or added or created):
         git_output(["config", "--file", str(scope.config_file), "--remove-section", _SECTION])
         git_output(["config", "--file", str(scope.config_file), "--remove-section",
@@ -173,7 +186,48 @@ def uninstall(scope: Scope) -> UninstallReport:
     deleted = [path for path in created if path.is_file() and not path.read_bytes().strip()]
     for path in deleted:
         path.unlink()
-    return UninstallReport(scope, had_driver, removed, deleted)
+    for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+        with contextlib.suppress(OSError):  # not empty (or gone): it stays
+            folder.rmdir()
+    return UninstallReport(scope, had_driver, removed, deleted, kept)
+
+
+def _without_driver(text: str, patterns: list[str] | None) -> tuple[str, list[str]]:
+    """The attributes text without `merge=statemerge` for `patterns` (None: for every pattern);
+    a line left with no attribute goes. Returns the text and the patterns removed."""
+    lines = text.splitlines(keepends=True)
+    removed: list[str] = []
+    wanted = list(patterns) if patterns is not None else None
+    for index, line in enumerate(lines):
+        fields = line.split()
+        if len(fields) < 2 or f"merge={DRIVER}" not in fields[1:]:
+            continue
+        if wanted is not None:
+            if fields != [fields[0], f"merge={DRIVER}"] or fields[0] not in wanted:
+                continue
+            wanted.remove(fields[0])
+        rest = [field for field in fields[1:] if field != f"merge={DRIVER}"]
+        ending = line[len(line.rstrip("\r\n")):]
+        lines[index] = " ".join([fields[0], *rest]) + ending if rest else ""
+        removed.append(fields[0])
+    return "".join(lines), removed
+
+
+def _tracked(scope: Scope) -> bool:
+    """Whether git tracks the scope's attributes file (a repository's, committed or staged)."""
+    if scope.root is None:
+        return False
+    found = git_output(["ls-files", "--", scope.attributes_file.name], scope.root)
+    return bool(found)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """`folder` and those of its parents that do not exist yet, outermost first."""
+    missing: list[Path] = []
+    while not folder.exists() and folder != folder.parent:
+        missing.insert(0, folder)
+        folder = folder.parent
+    return missing
 
 
 def status(cwd: str | os.PathLike[str] | None = None) -> list[ScopeStatus]:

@@ -22,11 +22,15 @@ def summary(checks: list[FileCheck]) -> str:
 
 def render_table(checks: list[FileCheck], stream: IO[str]) -> None:
     """The problems as a table (nothing but the summary when all is well)."""
-    from rich.console import Console
+    bad = [check for check in checks if not check.ok]
+    if not bad and not stream.isatty():  # one plain line: no need to load rich (hooks, CI)
+        stream.write(summary(checks) + "\n")
+        return
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False)
-    bad = [check for check in checks if not check.ok]
+    from statemerge.report import verbatim_console
+
+    console = verbatim_console(stream)
     if bad:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("File", style="cyan", overflow="fold")
@@ -38,7 +42,7 @@ def render_table(checks: list[FileCheck], stream: IO[str]) -> None:
                 table.add_row(check.path, _position(problem), problem.kind, problem.message)
         console.print(table)
     style = "red" if bad else "green"
-    console.print(f"[{style}]{summary(checks)}[/{style}]", markup=True)
+    console.print(summary(checks), style=style)
 
 
 def _position(problem: Problem) -> str:

@@ -41,6 +41,10 @@ class Change:
 
 def structural_diff(old: Any, new: Any) -> list[Change]:
     """What changed from `old` to `new`, in path order (`true` differs from `1`, `1` from `1.0`)."""
+    from statemerge.jsonvalue import same
+
+    if same(old, new):  # equal data: no need to load deepdiff (and pydantic) at all
+        return []
     from deepdiff import DeepDiff
     from deepdiff.helper import notpresent
 
@@ -76,13 +80,14 @@ def diff_json(changes: list[Change]) -> str:
 
 def render_diff(changes: list[Change], names: tuple[str, str], stream: IO[str]) -> None:
     """One line per change: `~ /path: old -> new`, `+ /path: new`, `- /path: old`."""
-    from rich.console import Console
+    if not changes:
+        stream.write(f"{names[0]} and {names[1]} hold the same data.\n")
+        return
     from rich.text import Text
 
-    console = Console(file=stream, highlight=False)
-    if not changes:
-        console.print(f"{names[0]} and {names[1]} hold the same data.")
-        return
+    from statemerge.report import verbatim_console
+
+    console = verbatim_console(stream)
     for change in changes:
         line = Text()
         path = change.path or "(root)"

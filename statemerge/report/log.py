@@ -82,10 +82,11 @@ def problem_lines(problems: Sequence[LogProblem], source: str, events: int) -> l
 
 def history_table(touches: Sequence[Touch], *, source: str, pointer: str, stream: IO[str]) -> None:
     """The ops that touched a path, oldest first, as a table."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False, width=None if stream.isatty() else 160)
+    from statemerge.report import verbatim_console
+
+    console = verbatim_console(stream, width=None if stream.isatty() else 160)
     table = Table(title=f"{source}: history of {pointer or '(root)'}", title_justify="left")
     for column in ("line", "hlc", "agent", "seq", "op", "path", "value", "id"):
         table.add_column(

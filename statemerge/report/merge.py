@@ -1,5 +1,9 @@
 """The human merge report on stderr: each conflict's path, kind, the three values, and what each
-side changed in the conflicting subtree (deepdiff). Rules' resolutions are listed after.
+side changed in the conflicting subtree (deepdiff; a line diff for multi-line strings). Rules'
+resolutions are listed after.
+
+Values are printed verbatim (never read as rich markup), a path is never broken across lines,
+and a long string is shown as a window around the first place where the sides differ.
 """
 
 from __future__ import annotations
@@ -13,24 +17,62 @@ if TYPE_CHECKING:
     from statemerge.mergefile import MergeOutcome
 
 _WIDTH = 70
+_CONTEXT = 20  # characters shown before the first difference of a long string
+_DIFF_LINES = 12  # lines of a multi-line string's diff shown per side
 
 
-def short(value: Any) -> str:
-    """A value as compact JSON, cut to one readable line; absent values say so."""
+def short(value: Any, start: int = 0, width: int = _WIDTH) -> str:
+    """A value as compact JSON cut to `width` columns; a long string from character `start` on.
+
+    A cut is marked with `…` (inside the quotes for a string); absent values say so.
+    """
     if value is ABSENT:
         return "(absent)"
+    if isinstance(value, str) and len(json.dumps(value, ensure_ascii=False)) > width:
+        return _string_window(value, start, width)
     text = json.dumps(value, ensure_ascii=False, default=str, separators=(",", ": "))
-    return text if len(text) <= _WIDTH else text[: _WIDTH - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def side_changes(base: Any, side: Any) -> list[str]:
+def _string_window(text: str, start: int, width: int) -> str:
+    """About `width` columns of a long string from `start`, as JSON with `…` where it is cut."""
+    start = min(start, max(len(text) - 1, 0))
+    head = "…" if start else ""
+    room = width - 3 - len(head)  # the quotes and the closing `…`
+    end, used = start, 0
+    while end < len(text):
+        used += len(json.dumps(text[end], ensure_ascii=False)) - 2
+        if used > room:
+            break
+        end += 1
+    tail = "…" if end < len(text) else ""
+    return '"' + head + json.dumps(text[start:end], ensure_ascii=False)[1:-1] + tail + '"'
+
+
+def first_difference(values: list[Any]) -> int:
+    """Where the strings among `values` first differ (0 when fewer than two are strings)."""
+    texts = [value for value in values if isinstance(value, str)]
+    if len(texts) < 2:
+        return 0
+    shortest = min(len(text) for text in texts)
+    for index in range(shortest):
+        if len({text[index] for text in texts}) > 1:
+            return index
+    return shortest
+
+
+def side_changes(base: Any, side: Any, width: int = _WIDTH) -> list[str]:
     """What one side changed against base in a conflicting subtree, one line per change."""
     if base is ABSENT:
-        return ["added " + short(side)]
+        return ["added " + short(side, width=width - 6)]
     if side is ABSENT:
         return ["deleted it"]
+    if isinstance(base, str) and isinstance(side, str) and "\n" in base + side:
+        return _line_diff(base, side)
     if not isinstance(base, dict | list) or not isinstance(side, type(base)):
-        return [f"{short(base)} -> {short(side)}"]
+        start = max(first_difference([base, side]) - _CONTEXT, 0)
+        old, new = short(base, start, width), short(side, start, width - 3)
+        return [f"{old} -> {new}"] if len(old) + len(new) + 4 <= width else [old, f"-> {new}"]
     from deepdiff import DeepDiff
 
     diff = DeepDiff(base, side, verbose_level=2, ignore_order=False)
@@ -52,6 +94,18 @@ def side_changes(base: Any, side: Any) -> list[str]:
     return lines or ["no change"]
 
 
+def _line_diff(base: str, side: str) -> list[str]:
+    """A unified line diff of a multi-line string (`@@ -L +L @@`, `-old`, `+new`), cut short."""
+    import difflib
+
+    lines = list(difflib.unified_diff(base.splitlines(), side.splitlines(), lineterm="", n=0))[2:]
+    if not lines:
+        return ["no change"]
+    if len(lines) > _DIFF_LINES:
+        lines = [*lines[: _DIFF_LINES - 1], f"… {len(lines) - _DIFF_LINES + 1} more diff lines"]
+    return lines
+
+
 def _pointer(deepdiff_path: str) -> str:
     """deepdiff's `root['a'][0]` as a relative JSON Pointer `/a/0`."""
     import re
@@ -62,38 +116,48 @@ def _pointer(deepdiff_path: str) -> str:
 
 def print_merge_report(outcome: MergeOutcome, *, labels: tuple[str, str, str]) -> None:
     """Print the report to stderr (no colour with NO_COLOR or when not a terminal)."""
-    from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
-    console = Console(stderr=True, highlight=False)
+    from statemerge.report import verbatim_console
+
+    console = verbatim_console(stderr=True)
     ours_label, base_label, theirs_label = labels
     if outcome.conflicts:
         taken = f" (resolved by {outcome.resolved_by})" if outcome.resolved_by else ""
-        console.print(f"[bold red]{len(outcome.conflicts)} conflict(s){taken}[/]")
+        console.print(f"{len(outcome.conflicts)} conflict(s){taken}", style="bold red")
+        names = (base_label, ours_label, theirs_label, f"{ours_label} changed",
+                 f"{theirs_label} changed")
+        indent = max(len(name) for name in names) + 2
+        width = max(console.width - indent, 20)
         for conflict in outcome.conflicts:
-            table = Table(title=f"{conflict.path or '/'}  [dim]{conflict.kind}[/]",
-                          title_justify="left", show_header=False, box=None, pad_edge=False)
-            table.add_column(style="bold", no_wrap=True)
-            table.add_column(overflow="fold")
-            table.add_row(base_label, short(conflict.base))
-            table.add_row(ours_label, short(conflict.ours))
-            table.add_row(theirs_label, short(conflict.theirs))
-            table.add_row(f"{ours_label} changed", "\n".join(side_changes(conflict.base,
-                                                                          conflict.ours)))
-            table.add_row(f"{theirs_label} changed", "\n".join(side_changes(conflict.base,
-                                                                            conflict.theirs)))
+            heading = Text(conflict.path or "/", style="bold")
+            heading.append(f"  {conflict.kind}", style="dim")
+            console.print(heading, soft_wrap=True)  # a path stays on one line, whatever the width
+            sides = [conflict.base, conflict.ours, conflict.theirs]
+            start = max(first_difference(sides) - _CONTEXT, 0)
+            rows = [
+                (base_label, [short(conflict.base, start, width)]),
+                (ours_label, [short(conflict.ours, start, width)]),
+                (theirs_label, [short(conflict.theirs, start, width)]),
+                (names[3], side_changes(conflict.base, conflict.ours, width)),
+                (names[4], side_changes(conflict.base, conflict.theirs, width)),
+            ]
             if conflict.note:
-                table.add_row("note", conflict.note)
-            table.add_row("id", conflict.id)
-            console.print(table)
+                rows.append(("note", [conflict.note]))
+            rows.append(("id", [conflict.id]))
+            for name, lines in rows:
+                for number, line in enumerate(lines):
+                    row = Text(name.ljust(indent) if number == 0 else " " * indent, style="bold")
+                    row.append(line)
+                    console.print(row, soft_wrap=True)
     if outcome.resolved:
-        console.print(f"[bold green]{len(outcome.resolved)} resolved by rules[/]")
+        console.print(f"{len(outcome.resolved)} resolved by rules", style="bold green")
         for resolution in outcome.resolved:
             console.print(f"  {resolution.path or '/'}: {resolution.strategy} "
-                          f"(rule {resolution.rule or '/'})")
+                          f"(rule {resolution.rule or '/'})", soft_wrap=True)
     if outcome.answered:
-        console.print(f"[bold green]{len(outcome.answered)} resolved by answers[/]")
+        console.print(f"{len(outcome.answered)} resolved by answers", style="bold green")
         for answered in outcome.answered:
             conflict, answer = answered.conflict, answered.answer
             console.print(f"  {conflict.path or '/'}: {answer.take or 'value'} "
-                          f"(id {conflict.id}, resolved_by: {answer.by})")
+                          f"(id {conflict.id}, resolved_by: {answer.by})", soft_wrap=True)

@@ -32,8 +32,9 @@ def render_json(groups: list[Summary], total: Summary) -> str:
 def render_table(groups: list[Summary], total: Summary, stream: IO[str]) -> None:
     """The sums as a table, one row per kind of call and agent, and a total."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    from statemerge.report import verbatim_console
 
     table = Table(title="Store contention", title_justify="left", box=box.SIMPLE_HEAD)
     for name in ("kind", "agent"):
@@ -57,4 +58,4 @@ def render_table(groups: list[Summary], total: Summary, stream: IO[str]) -> None
             end_section=index == len(groups) - 1,
         )
     width = None if stream.isatty() else 120  # a file or pipe gets whole rows, not wrapped cells
-    Console(file=stream, highlight=False, width=width).print(table)
+    verbatim_console(stream, width=width).print(table)

@@ -30,7 +30,7 @@ from statemerge.documents import detect_format, read_bytes, write_atomic
 from statemerge.documents.formats import Format
 from statemerge.documents.layout import Document, parse_document
 from statemerge.errors import ChangedSinceRead, InputError, LockTimeout, UsageError
-from statemerge.merging.values import ABSENT
+from statemerge.jsonvalue import ABSENT
 from statemerge.store.base import (
     DEFAULT_TIMEOUT,
     Holder,

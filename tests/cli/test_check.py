@@ -110,10 +110,10 @@ def test_schema_violations_are_reported_at_their_pointer() -> None:
     code, lines, _ = check("good.json", "bad.json", "--schema", "schema.json")
 
     assert code == 1
-    problems = [line.split(None, 2) for line in lines[1:-1]]
+    problems = [line.split(None, 3) for line in lines[1:-1]]
     assert problems == [
-        ["bad.json", "schema", "at the root: 'version' is a required property"],
-        ["bad.json", "schema", "at '/replicas': 0 is less than the minimum of 1"],
+        ["bad.json", "1", "schema", "at the root: 'version' is a required property"],
+        ["bad.json", "1", "schema", "at '/replicas': 0 is less than the minimum of 1"],
     ]
 
 
@@ -300,3 +300,72 @@ def test_many_files_on_a_terminal_show_a_progress_bar() -> None:
 
     assert (done.returncode, done.stdout) == (0, "Checked 25 files: all good.\n")
     assert b"checking" in shown
+
+
+def test_plain_json_lines_are_checked_line_by_line() -> None:
+    write("records.jsonl", '{"a": 1}\n[1, 2]\n"text"\n\n{oops\n3\n')
+
+    code, lines, _ = check("records.jsonl")
+
+    assert code == 1
+    assert lines[1].split(None, 3) == [
+        "records.jsonl", "5:2", "parse",
+        "invalid JSON: expecting property name enclosed in double quotes.",
+    ]
+    assert lines[-1] == "Checked 1 file: 1 problem in 1 file."
+
+
+def test_valid_plain_json_lines_pass() -> None:
+    write("records.jsonl", '{"user": "a", "n": 1}\n{"user": "b", "n": 2}\n')
+
+    assert check("records.jsonl") == (0, ["Checked 1 file: all good."], "")
+
+
+def test_a_jsonl_file_of_events_is_verified_as_an_event_log() -> None:
+    logged = CliRunner().invoke(
+        app, ["log", "append", "events.jsonl", "--agent", "a", "set", "/x", "1"]
+    )
+    assert logged.exit_code == 0, logged.stderr
+    event = json.loads(Path("events.jsonl").read_text())
+    event["seq"] = 5  # no longer matches its id
+    write("events.jsonl", json.dumps(event) + "\n")
+
+    code, lines, _ = check("events.jsonl")
+
+    assert code == 1
+    assert lines[1].split(None, 2)[:2] == ["events.jsonl", "1"]
+    assert "event-log" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bad.json", '{\n  "replicas": 0,\n  "items": [\n    "a",\n    3\n  ]\n}\n'),
+        ("bad.yaml", "# replicas\nitems:\n  - a\n  - 3\nreplicas: 0\n"),
+    ],
+)
+def test_schema_violations_carry_their_line(name: str, content: str) -> None:
+    schema = {**SCHEMA, "properties": {**SCHEMA["properties"],  # type: ignore[dict-item]
+                                       "items": {"type": "array", "items": {"type": "string"}}}}
+    write("schema.json", json.dumps(schema))
+    write(name, content)
+
+    code, lines, _ = check(name, "--schema", "schema.json", "--format", "json")
+
+    assert code == 1
+    problems = json.loads("\n".join(lines))["files"][0]["problems"]
+    where = {problem["pointer"]: problem["line"] for problem in problems}
+    expected = {"": 1, "/replicas": 2, "/items/1": 5} if name.endswith("json") else {
+        "": 2, "/items/1": 4, "/replicas": 5}
+    assert where == expected
+
+
+def test_problems_print_verbatim_without_rich_markup() -> None:
+    write("[bot].json", '{"[/]": 1, "[/]": 2}\n')
+
+    code, lines, _ = check("[bot].json")
+
+    assert code == 1
+    assert lines[1].split(None, 3) == [
+        "[bot].json", "1:12", "duplicate-key", "duplicate key '[/]' in one object."
+    ]

@@ -13,7 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from statemerge.cli.app import app
-from statemerge.cli.fastmerge import parse_merge_args
+from statemerge.cli.dispatch import HELP, parse
+from statemerge.cli.merge import merge
+from statemerge.cli.params import parameters
 from statemerge.merging.conflicts import conflict_id
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -214,13 +216,13 @@ def test_no_colour_when_not_a_terminal() -> None:
     ],
 )
 def test_fast_path_understands_the_plain_options(args: list[str]) -> None:
-    assert parse_merge_args(args) is not None
+    assert parse(parameters(merge), args) not in (None, HELP)
 
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["b", "o"], ["b", "o", "t", "--conflict", "maybe"], ["b", "o", "t", "--bogus"],
-     ["b", "o", "t", "--marker-size", "x"]],
+    [["b", "o"], ["b", "o", "t", "--conflict", "maybe"], ["b", "o", "t", "--bogus"],
+     ["b", "o", "t", "--marker-size", "x"], ["b", "o", "t", "--marker-size", "0"]],
 )
 def test_fast_path_leaves_anything_else_to_typer(args: list[str]) -> None:
-    assert parse_merge_args(args) is None
+    assert parse(parameters(merge), args) is None

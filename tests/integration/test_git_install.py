@@ -170,3 +170,56 @@ def test_status_flags_a_driver_whose_program_is_gone(repo: GitRepo) -> None:
 
     assert done.returncode == 1
     assert "its program is missing" in done.stdout
+
+
+def test_uninstall_leaves_a_committed_gitattributes_alone(repo: GitRepo) -> None:
+    done = repo.statemerge("git", "install")
+    assert done.returncode == 0, done.stderr
+    repo.commit("Merge state files with statemerge")
+    committed = repo.read(".gitattributes")
+
+    done = repo.statemerge("git", "uninstall")
+
+    assert done.returncode == 0, done.stderr
+    assert repo.read(".gitattributes") == committed
+    assert repo.git("status", "--porcelain").stdout == ""
+    assert repo.git("config", DRIVER_KEY, check=False).returncode == 1
+    assert "kept" in done.stdout and "--attributes" in done.stdout
+
+
+def test_uninstall_attributes_removes_the_driver_from_a_clone_s_gitattributes(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.write(".gitattributes", "*.png binary\n*.json merge=statemerge diff=json\n")
+    repo.install_driver("*.json", "*.yaml")
+    repo.commit("Merge state files with statemerge")
+    repo.git("clone", "-q", str(repo.root), str(tmp_path / "clone"))
+    clone = GitRepo(tmp_path / "clone", repo.home)
+    assert clone.statemerge("git", "install", "*.json", "*.yaml").returncode == 0
+
+    done = clone.statemerge("git", "uninstall", "--attributes")
+
+    assert done.returncode == 0, done.stderr
+    assert clone.read(".gitattributes") == "*.png binary\n*.json diff=json\n"
+    assert "removed from" in done.stdout
+    assert clone.git("config", DRIVER_KEY, check=False).returncode == 1
+
+
+def test_global_uninstall_removes_the_folders_install_created(repo: GitRepo) -> None:
+    assert not (repo.home / ".config").exists()
+    repo.statemerge("git", "install", "--global")
+    assert (repo.home / ".config" / "git" / "attributes").is_file()
+
+    repo.statemerge("git", "uninstall", "--global")
+
+    assert sorted(repo.home.iterdir()) == []
+
+
+def test_global_uninstall_keeps_folders_that_were_there(repo: GitRepo) -> None:
+    (repo.home / ".config").mkdir()
+    repo.statemerge("git", "install", "--global")
+
+    repo.statemerge("git", "uninstall", "--global")
+
+    assert [path.name for path in repo.home.iterdir()] == [".config"]
+    assert list((repo.home / ".config").iterdir()) == []

@@ -190,6 +190,48 @@ def test_yaml_merges_and_keeps_its_comments(repo: GitRepo) -> None:
     assert repo.read("state.yaml") == ours + "  - id: t3\n    title: theirs\n"
 
 
+COMPOSE_BASE = """\
+x-logging: &default-logging
+  driver: json-file
+  options:
+    max-size: 10m
+services:
+  web:
+    image: nginx:1.25
+    logging: *default-logging
+"""
+
+
+def test_a_compose_file_merges_with_its_aliases_kept_where_git_would_conflict(
+        repo: GitRepo) -> None:
+    ours = COMPOSE_BASE.replace("10m", "50m") + "  db:\n    image: postgres:16\n"
+    theirs = COMPOSE_BASE + "  worker:\n    image: worker:1\n    logging: *default-logging\n"
+    repo.branches({"docker-compose.yml": COMPOSE_BASE}, {"docker-compose.yml": ours},
+                  {"docker-compose.yml": theirs})
+
+    done = repo.git("merge", "feature", check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert repo.read("docker-compose.yml") == (
+        ours + "  worker:\n    image: worker:1\n    logging: *default-logging\n")
+
+
+def test_a_multi_document_manifest_merges_document_by_document(repo: GitRepo) -> None:
+    deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n"
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  port: 80\n"
+    base = deployment + "---\n" + service
+    ours = deployment.replace("replicas: 1", "replicas: 2") + "---\n" + service
+    theirs = deployment.replace("replicas: 1", "replicas: 1\n  paused: false") + "---\n" + (
+        service.replace("port: 80", "port: 8080"))
+    repo.branches({"k8s.yaml": base}, {"k8s.yaml": ours}, {"k8s.yaml": theirs})
+
+    done = repo.git("merge", "feature", check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert repo.read("k8s.yaml") == deployment.replace(
+        "replicas: 1", "replicas: 2\n  paused: false") + "---\n" + service.replace("80", "8080")
+
+
 def test_rules_file_at_the_repository_root_applies(repo: GitRepo) -> None:
     repo.write(".statemerge.yaml", "rules:\n  - path: /counters/*\n    strategy: sum\n")
     repo.branches(

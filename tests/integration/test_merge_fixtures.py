@@ -5,6 +5,7 @@ gives back the same bytes."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ STATE_FILES = sorted(
     and path.name != "expected-conflicts.json" and not path.name.startswith(".")
     and b"<<<<<<<" not in path.read_bytes() and "bad" not in path.parts  # invalid on purpose
 )
+
 
 
 def _side(folder: Path, name: str) -> Path:
@@ -37,6 +39,18 @@ def test_scenario(folder: Path) -> None:
     expected_conflicts = json.loads((folder / "expected-conflicts.json").read_text())
     assert [conflict.path for conflict in outcome.conflicts] == expected_conflicts
     assert outcome.exit_code == (1 if expected_conflicts else 0)
+
+
+@pytest.mark.parametrize("folder", SCENARIOS, ids=[path.name for path in SCENARIOS])
+def test_where_git_merge_file_merges_cleanly_the_expected_file_is_its_output(folder: Path) -> None:
+    """Never worse than git: every fixture git merges cleanly here, it merges correctly, so a
+    careful human would commit git's bytes (a fixture where git is clean but wrong would be
+    listed here with the reason)."""
+    base, ours, theirs = (_side(folder, name) for name in ("base", "ours", "theirs"))
+    git = subprocess.run(["git", "merge-file", "-p", str(ours), str(base), str(theirs)],
+                         capture_output=True, check=False)
+    if git.returncode == 0:
+        assert _side(folder, "expected").read_bytes() == git.stdout
 
 
 @pytest.mark.parametrize("path", STATE_FILES, ids=[str(p.relative_to(FIXTURES)) for p in STATE_FILES])

@@ -1,4 +1,5 @@
-"""The fast `merge` parser and the Typer command read the same arguments into the same request.
+"""The fast parser (cli/dispatch.py) and the Typer command read the same `merge` arguments into
+the same request.
 
 The fast parser may decline (None: Typer then handles the call); when it accepts, Typer must accept
 too and build an equal request.
@@ -12,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statemerge.cli.app import app
-from statemerge.cli.fastmerge import parse_merge_args
-from statemerge.cli.merge import typer_request
+from statemerge.cli.dispatch import HELP, parse
+from statemerge.cli.merge import merge, typer_request
 from statemerge.cli.mergerun import MergeRequest
+from statemerge.cli.params import parameters
 
 MERGE = typer.main.get_command(app).commands["merge"]  # type: ignore[attr-defined]
 
@@ -47,6 +49,12 @@ def plausible_calls(draw: st.DrawFn) -> list[str]:
     pieces += draw(st.lists(option_words, max_size=6))
     order = draw(st.permutations(range(len(pieces))))
     return [word for index in order for word in pieces[index]]
+
+
+def parse_merge_args(args: list[str]) -> MergeRequest | None:
+    """The request the fast parser builds, or None when it leaves the call to Typer."""
+    values = parse(parameters(merge), args)
+    return None if values is None or values is HELP else typer_request(values)
 
 
 def typer_parse(args: list[str]) -> MergeRequest | None:

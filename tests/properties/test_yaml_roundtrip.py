@@ -15,7 +15,7 @@ from statemerge.documents.yamlread import read_stream
 from statemerge.documents.yamlwrite import YamlStyle, dump_yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "yaml"))
-from readers import read12
+from readers import read12, typed
 
 TRICKY = st.sampled_from([
     "yes", "no", "on", "off", "y", "n", "Y", "NO", "~", "null", "Null", "12:30", "1:20:30", "0755",
@@ -34,20 +34,12 @@ STYLES = st.sampled_from([YamlStyle(2, 0), YamlStyle(2, 2), YamlStyle(4, 2), Yam
                           YamlStyle(2, 0, flow_width=60)])
 
 
-def _typed(value: Any) -> Any:
-    """The value with types made visible, so 1 == 1.0 == True do not pass for each other."""
-    if isinstance(value, dict):
-        return {key: _typed(child) for key, child in value.items()}
-    if isinstance(value, list):
-        return [_typed(child) for child in value]
-    return (type(value).__name__, value)
-
 
 @settings(max_examples=400, deadline=None)
 @given(VALUES, STYLES)
 def test_written_values_read_back_alike_in_yaml_11_and_12(value: Any, style: YamlStyle) -> None:
     text = dump_yaml(value, style)
-    expected = _typed(value)
-    assert _typed(yaml.safe_load(text)) == expected, text
-    assert _typed(read12(text)[0]) == expected, text
-    assert _typed(read_stream(text, "t.yaml").values[0]) == expected, text
+    expected = typed(value)
+    assert typed(yaml.safe_load(text)) == expected, text
+    assert typed(read12(text)[0]) == expected, text
+    assert typed(read_stream(text, "t.yaml").values[0]) == expected, text

@@ -52,3 +52,13 @@ def read12(text: str) -> list[Any]:
     reader.constructor.add_multi_constructor("!", tagged)
     del SafeConstructor
     return list(reader.load_all(text))
+
+
+def typed(value: Any) -> Any:
+    """The value with each scalar's type made visible, so 1, 1.0 and True do not pass for each
+    other in a comparison."""
+    if isinstance(value, dict):
+        return {key: typed(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [typed(child) for child in value]
+    return (type(value).__name__, value)

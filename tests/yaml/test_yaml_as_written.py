@@ -313,3 +313,11 @@ def test_a_json_object_only_theirs_reordered_comes_out_in_theirs_order_as_git_gi
                           names=("b.json", "o.json", "t.json"),
                           options=MergeOptions(path_hint="o.json"))
     assert code == 0 and outcome.output.decode() == merged
+
+
+def test_crlf_files_stay_crlf_where_values_are_written_afresh() -> None:
+    base = "a: 1\r\nb:\r\n  c: 2\r\nz: 2\r\n"
+    ours = "a: 1\r\nb:\r\n  c: 2\r\n  d: 1\r\nz: 2\r\n"
+    theirs = "a: 1\r\nb:\r\n  c: 2\r\n  e: {x: 1}\r\nz: 3\r\n"
+    output = run_merge(base, ours, theirs).output.decode()
+    assert output == "a: 1\r\nb:\r\n  c: 2\r\n  d: 1\r\n  e: {x: 1}\r\nz: 3\r\n"

@@ -1,0 +1,69 @@
+"""bench/realmerge.py on a small real repository: it mines the YAML files both parents of a merge
+changed, replays them through statemerge and git merge-file, and compares with the commit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo
+
+from bench import realmerge
+
+CONFIG = "".join(f"key{n}: value {n}\n" for n in range(12))
+TEMPLATE = "metadata:\n  name: {{ .Release.Name }}\n  labels: {}\n"
+
+
+def merged_repository(tmp_path: Path) -> GitRepo:
+    """main and feature both change config.yaml (lines 2 and 10), a Helm template (not YAML) and
+    same.yaml (the same change); git merges them with its own line merge."""
+    repo = GitRepo.create(tmp_path)
+    repo.branches(
+        {"config.yaml": CONFIG, "templates/app.yaml": TEMPLATE, "same.yaml": "a: 1\n"},
+        {"config.yaml": CONFIG.replace("value 1\n", "value one\n"),
+         "templates/app.yaml": TEMPLATE + "  ours: 1\n", "same.yaml": "a: 2\n"},
+        {"config.yaml": CONFIG.replace("value 9\n", "value nine\n"),
+         "templates/app.yaml": "spec: {{ .Values.x }}\n" + TEMPLATE, "same.yaml": "a: 2\n"},
+    )
+    repo.git("merge", "-q", "--no-edit", "feature")
+    return repo
+
+
+def test_a_merge_git_got_right_is_replayed_and_compared_with_the_commit(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = merged_repository(tmp_path)
+    cache = tmp_path / "cache"
+    realmerge.main([str(repo.root), "--cache", str(cache), "--jobs", "1"])
+    summary = json.loads((cache / "summary.json").read_text())
+    (scenario,) = summary["scenarios"]
+    assert scenario["path"] == "config.yaml"
+    assert scenario["git"]["outcome"] == "bytes"
+    assert scenario["statemerge"]["outcome"] in realmerge.OUTCOMES
+    folder = Path(scenario["dir"])
+    assert folder.parent == cache / "repo"
+    assert {p.name for p in folder.iterdir()} >= {
+        "base.yaml", "ours.yaml", "theirs.yaml", "committed.yaml", "git.yaml", "info.json"}
+    assert (folder / "committed.yaml").read_text() == repo.read("config.yaml")
+    assert summary["skipped"]["repo"] == {"not valid YAML/JSON (templates, ...)": 1,
+                                          "same change on both sides": 1}
+    out = capsys.readouterr().out
+    assert "WORSE THAN GIT" in out
+    assert (scenario["dir"] in out) == (scenario["statemerge"]["outcome"] != "bytes")
+
+
+def test_without_repositories_the_benchmark_skips_with_a_message(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("STATEMERGE_BENCH_REPOS", raising=False)
+    realmerge.main(["--mirrors", str(tmp_path / "none"), "--cache", str(tmp_path / "cache")])
+    assert "no git repositories to mine" in capsys.readouterr().out
+    assert not (tmp_path / "cache").exists()
+
+
+def test_data_equality_is_strict_about_types_and_reads_yaml_both_ways() -> None:
+    assert not realmerge.same({"a": True}, {"a": 1})
+    assert not realmerge.same([1], [1.0])
+    assert realmerge.same({"a": [1, "x"], "b": None}, {"b": None, "a": [1, "x"]})
+    yaml_1_1, yaml_1_2 = realmerge.Readers().read(b"debug: no\nport: 22:22\n", "yaml") or ((), ())
+    assert yaml_1_1 == [{"debug": False, "port": 1342}]
+    assert yaml_1_2 == [{"debug": "no", "port": "22:22"}]

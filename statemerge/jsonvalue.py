@@ -25,13 +25,15 @@ from typing import Any, Final
 
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no spaces, UTF-8, no trailing newline: equal values give equal bytes. These
-    bytes are stored and hashed (event ids, element keys), so orjson writes them whenever it can."""
+    bytes are stored and hashed (event ids, element keys, conflict ids), so orjson writes them
+    whenever it can. YAML's atoms are written as `json_default` writes them."""
     import orjson
 
+    option = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
     try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(value, option=option, default=json_default)
     except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
-        return _standard_dump(value, sort_keys=True)
+        return _standard_dump(value, sort_keys=True, default=json_default)
 
 
 @dataclass(frozen=True)

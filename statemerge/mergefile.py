@@ -46,10 +46,11 @@ def merge_texts(
     else:
         theirs_doc = parse_document(theirs, names[2], fmt, cache=pieces)
     rules, rules_path = _rules(options)
-    result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules, sources=names)
+    result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules, sources=names,
+                   answers=options.answers)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,
                            documents=(base_doc.value, ours_doc.value, theirs_doc.value),
-                           rules_file=rules_path)
+                           rules_file=rules_path, answered=result.answered)
     if result.clean:
         outcome.output = _line_merge_if_it_holds(base, ours, theirs, result.value, ours_doc) or (
             ours_doc.render_bytes(result.value, theirs_doc))

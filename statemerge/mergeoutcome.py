@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from statemerge.merging.answers import Answer, Answered
 from statemerge.merging.conflicts import CONFLICT_STYLES, Conflict, ConflictStyle, Resolution
 
 __all__ = ["CONFLICT_STYLES", "ConflictStyle", "MergeOptions", "MergeOutcome"]
@@ -23,6 +25,7 @@ class MergeOptions:
     fmt: str | None = None  # "json" | "yaml" | None: from the file name
     rules_file: str | None = None  # an explicit rules file; None: discover next to path_hint
     path_hint: str | None = None  # the file's path (in the repository): format and rules discovery
+    answers: Mapping[str, Answer] | None = None  # by conflict id: given or remembered answers
 
 
 @dataclass
@@ -35,6 +38,7 @@ class MergeOutcome:
     resolved_by: str | None = None  # `ours`/`theirs` when --conflict took a side
     documents: tuple[Any, Any, Any] = (None, None, None)  # base, ours, theirs values
     rules_file: str | None = None
+    answered: list[Answered] = field(default_factory=list)  # conflicts resolved by answers
 
     @property
     def clean(self) -> bool:
@@ -52,6 +56,9 @@ class MergeOutcome:
             "clean": self.clean,
             "conflicts": [conflict.as_report(self.resolved_by) for conflict in self.conflicts],
             "resolved": [{"path": r.path, "strategy": r.strategy, "rule": r.rule}
-                         for r in self.resolved],
+                         for r in self.resolved] + [
+                {"id": a.conflict.id, "path": a.conflict.path, "kind": a.conflict.kind,
+                 "strategy": a.answer.take or "value", "rule": None, "resolved_by": a.answer.by}
+                for a in self.answered],
             "rules_file": self.rules_file,
         }

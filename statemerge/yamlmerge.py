@@ -100,9 +100,9 @@ def merge_yaml(base: bytes, ours: bytes, theirs: bytes, *, names: tuple[str, str
     mode = document_mode([base_side, ours_side, theirs_side])
     values = (side_value(base_side, mode) if base_side is not None else ABSENT,
               side_value(ours_side, mode), side_value(theirs_side, mode))
-    result = merge(*values, rules, sources=names)
+    result = merge(*values, rules, sources=names, answers=options.answers)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved, documents=values,
-                           rules_file=rules_path)
+                           rules_file=rules_path, answered=result.answered)
     if theirs in (base, ours):
         outcome.output = ours
         return outcome

@@ -10,9 +10,10 @@ import importlib
 
 from statemerge.cli.lazytyper import Typer
 
-ORDER = ("merge", "git", "check", "crdt", "log", "store")
+ORDER = ("merge", "resolve", "git", "check", "crdt", "log", "store")
 MODULES = {
-    "merge": "merge", "git": "git", "check": "check", "diff": "check", "crdt": "crdt",
+    "merge": "merge", "resolve": "resolve", "git": "git", "check": "check", "diff": "check",
+    "crdt": "crdt",
     "log": "log", "get": "store", "set": "store", "update": "store", "lock": "store",
     "stats": "store",
 }

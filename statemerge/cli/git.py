@@ -1,4 +1,4 @@
-"""`statemerge git install/uninstall/status/merge-driver`.
+"""`statemerge git install/uninstall/status/doctor/merge-driver`.
 
 `git merge-driver` normally never reaches this module: cli/main.py hands it straight to
 `git.driver.driver_main` to skip Typer's start-up. The command here exists for `--help` and
@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
     group.command("install")(install)
     group.command("uninstall")(uninstall)
     group.command("status")(status)
+    group.command("doctor")(doctor)
     group.command("merge-driver", context_settings={"ignore_unknown_options": True})(merge_driver)
     app.add_typer(group)
 
@@ -51,6 +52,7 @@ def install(
             return
         typer.echo(f"Installed the statemerge merge driver in {scope.config_file}.")
         typer.echo(f"  driver: {report.driver}")
+        typer.echo("  mergetool: git mergetool --tool statemerge")
         if report.added:
             typer.echo(f"  added to {scope.attributes_file}: {' '.join(report.added)}")
         if report.present:
@@ -121,6 +123,35 @@ def status(
         routed = routed if paths else any(s.patterns for s in statuses)
         if not ready or not routed:
             raise typer.Exit(1)
+
+
+def doctor(
+    fix: Annotated[bool, typer.Option("--fix", help="Run the fixes.")] = False,
+) -> None:
+    """Check what silently breaks structural merging here. Exit 0 all good, 1 problems.
+
+    Example: statemerge git doctor --fix
+    """
+    from statemerge.git.doctor import examine
+
+    with handled():
+        findings = examine()
+        problems = [f for f in findings if not f.warning]
+        for finding in findings:
+            if finding.warning:
+                typer.echo(f"warning: {finding.message}")
+            elif fix and finding.fix is not None:
+                finding.fix()
+                typer.echo(f"fixed: {finding.message} (ran: {finding.fix_command})")
+            else:
+                typer.echo(f"problem: {finding.message} Fix: {finding.fix_command}")
+        if fix and problems:
+            problems = [f for f in examine() if not f.warning]
+            for finding in problems:
+                typer.echo(f"still: {finding.message}")
+        if not problems:
+            typer.echo("All good: git merges state files with statemerge here.")
+        raise typer.Exit(1 if problems else 0)
 
 
 def merge_driver(

@@ -50,6 +50,11 @@ def merge(
         *VALUED_OPTIONS["report_json"], help="Write a JSON report of conflicts and resolutions.")] = None,
     quiet: Annotated[bool, typer.Option(*FLAG_OPTIONS["quiet"],
                                         help="No report on stderr.")] = DEFAULTS.quiet,
+    resolutions: Annotated[Path | None, typer.Option(
+        *VALUED_OPTIONS["resolutions"],
+        help="Remembered answers to apply (default: the repository's, inside one).")] = None,
+    no_remember: Annotated[bool, typer.Option(
+        "--no-remember", help="Apply no remembered answers.")] = not DEFAULTS.remember,
 ) -> None:
     """Three-way merge of JSON/YAML state files. Exit 0 clean, 1 conflicts left, 2 bad input.
 
@@ -66,6 +71,7 @@ def typer_request(params: Mapping[str, Any]) -> MergeRequest:
         fmt=fmt.value if fmt else None, rules=params["rules"], conflict=conflict.value,
         diff3=params["diff3"], labels=params["label"] or (), marker_size=params["marker_size"],
         report_json=params["report_json"], quiet=params["quiet"],
+        resolutions=params["resolutions"], remember=not params["no_remember"],
     )
 
 

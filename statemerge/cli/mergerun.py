@@ -9,8 +9,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from statemerge.errors import StatemergeError, UsageError, error_line
+
+if TYPE_CHECKING:
+    from statemerge.mergeoutcome import MergeOptions, MergeOutcome
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class MergeRequest:
     marker_size: int = 7
     report_json: str | None = None
     quiet: bool = False
+    resolutions: str | None = None  # remembered answers (default: the repository's, if any)
+    remember: bool = True
 
 
 DEFAULTS = MergeRequest("", "", "")
@@ -43,9 +49,10 @@ VALUED_OPTIONS: dict[str, tuple[str, ...]] = {
     "labels": ("-L", "--label"),
     "marker_size": ("--marker-size",),
     "report_json": ("--report-json",),
+    "resolutions": ("--resolutions",),
 }
 FLAG_OPTIONS: dict[str, tuple[str, ...]] = {"diff3": ("--diff3",), "quiet": ("-q", "--quiet")}
-PATH_FIELDS = ("output", "rules", "report_json")
+PATH_FIELDS = ("output", "rules", "report_json", "resolutions")
 
 
 def merge_request(
@@ -62,6 +69,8 @@ def merge_request(
     marker_size: int = DEFAULTS.marker_size,
     report_json: str | Path | None = None,
     quiet: bool = DEFAULTS.quiet,
+    resolutions: str | Path | None = None,
+    remember: bool = DEFAULTS.remember,
 ) -> MergeRequest:
     """The request for `merge` from either parser, paths spelled as `pathlib` spells them (as
     Typer hands them over: `a//b/./c` is `a/b/c`)."""
@@ -69,6 +78,7 @@ def merge_request(
         _path(base), _path(ours), _path(theirs), output=_path_or_none(output), fmt=fmt,
         rules=_path_or_none(rules), conflict=conflict, diff3=diff3, labels=tuple(labels),
         marker_size=marker_size, report_json=_path_or_none(report_json), quiet=quiet,
+        resolutions=_path_or_none(resolutions), remember=remember,
     )
 
 
@@ -97,7 +107,7 @@ def run_merge(request: MergeRequest) -> int:
 def _run(request: MergeRequest) -> int:
     from statemerge.documents import read_bytes, write_atomic
     from statemerge.documents.atomic import check_writable
-    from statemerge.mergefile import MergeOptions, merge_texts
+    from statemerge.mergefile import MergeOptions
     from statemerge.merging.conflicts import CONFLICT_STYLES
 
     if request.conflict not in CONFLICT_STYLES:
@@ -113,7 +123,7 @@ def _run(request: MergeRequest) -> int:
                            labels=(labels[0], labels[1], labels[2]),
                            marker_size=request.marker_size, fmt=request.fmt,
                            rules_file=request.rules, path_hint=request.ours)
-    outcome = merge_texts(sides[0], sides[1], sides[2], names=names, options=options)
+    outcome = _merge(request, (sides[0], sides[1], sides[2]), names, options)
     for target in (request.report_json, request.output):
         if target is not None:
             check_writable(target)  # neither is written when the other cannot be
@@ -136,8 +146,22 @@ def _run(request: MergeRequest) -> int:
 
         notice = rules_notice(request.ours, outcome.rules_file, len(outcome.resolved))
         sys.stderr.write(error_line(notice) + "\n")
-    if not request.quiet and (outcome.conflicts or outcome.resolved):
+    if not request.quiet and (outcome.conflicts or outcome.resolved or outcome.answered):
         from statemerge.report.merge import print_merge_report
 
         print_merge_report(outcome, labels=options.labels)
     return outcome.exit_code
+
+
+def _merge(request: MergeRequest, sides: tuple[bytes, bytes, bytes], names: tuple[str, str, str],
+           options: MergeOptions) -> MergeOutcome:
+    """The merge, with remembered answers (`--resolutions`, else the repository around OURS)
+    unless `--no-remember`."""
+    from statemerge.resolutions import Stores, merge_remembering
+
+    def stores() -> Stores | None:  # asked only when conflicts are left
+        from statemerge.git.stores import stores_for
+
+        return stores_for(request.resolutions, Path(request.ours).resolve().parent)
+
+    return merge_remembering(sides, names, options, stores if request.remember else None)

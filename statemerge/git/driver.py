@@ -189,18 +189,26 @@ def _structural_merge(args: DriverArgs) -> Merged | str:
         return reason
     if args.path.endswith(".jsonl"):
         return _union_logs(args, sides)
-    from statemerge.mergefile import MergeOptions, merge_texts
+    from statemerge.git.stores import repository_stores
+    from statemerge.mergefile import MergeOptions
+    from statemerge.resolutions import merge_remembering, remembering_on
 
     base_name, ours_name, theirs_name = (f"{args.path} ({side})" for side in SIDE_NAMES)
     names = (base_name, ours_name, theirs_name)
     options = MergeOptions(labels=args.labels, marker_size=args.marker_size, path_hint=args.path)
+    stores = repository_stores if remembering_on(os.environ) else None
     try:
-        outcome = merge_texts(*sides, names=names, options=options)
+        outcome = merge_remembering((sides[0], sides[1], sides[2]), names, options, stores)
         if not outcome.clean and _wants_diff3():
-            outcome = merge_texts(*sides, names=names, options=replace(options, diff3=True))
+            outcome = merge_remembering((sides[0], sides[1], sides[2]), names,
+                                        replace(options, diff3=True), stores)
     except (InputError, RulesError) as error:
         return error.message
     messages: list[str] = []
+    if outcome.answered:
+        ids = ", ".join(f"{a.conflict.path or '(root)'} ({a.conflict.id})" for a in outcome.answered)
+        messages.append(f"{args.path}: {len(outcome.answered)} conflict(s) resolved by remembered "
+                        f"answers: {ids}.")
     if outcome.resolved and outcome.rules_file:
         from statemerge.rulesfile import rules_notice
 

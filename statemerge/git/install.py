@@ -29,6 +29,7 @@ _SECTION = f"merge.{DRIVER}"
 _ADDED_KEY = f"{_SECTION}.installedAttribute"
 _CREATED_KEY = f"{_SECTION}.createdFile"
 _FOLDER_KEY = f"{_SECTION}.createdFolder"
+_TOOL_SECTION = f"mergetool.{DRIVER}"  # `git mergetool --tool statemerge`
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,16 @@ def driver_command(executable: str | None = None) -> str:
     return f"{python} -m statemerge git merge-driver %O %A %B %L %P %S %X %Y"
 
 
+def mergetool_command(executable: str | None = None) -> str:
+    """The command `git mergetool --tool statemerge` runs: the interactive resolver on the file,
+    whose exit status git trusts (0 resolved, 1 conflicts left)."""
+    import shlex
+
+    python = shlex.quote(executable or sys.executable)
+    return (f'{python} -m statemerge resolve -i "$MERGED" --base "$BASE" --ours "$LOCAL" '
+            '--theirs "$REMOTE"')
+
+
 def local_scope(cwd: str | os.PathLike[str] | None = None) -> Scope:
     """The repository around `cwd`; UsageError outside one."""
     where = ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir"]
@@ -126,6 +137,11 @@ def install(scope: Scope, patterns: list[str], command: str | None = None) -> In
     if driver_changed:
         _config(scope, f"{_SECTION}.name", "statemerge structural merge of JSON/YAML state files")
         _config(scope, f"{_SECTION}.driver", wanted)
+    tool = mergetool_command()
+    if _config_all(scope, f"{_TOOL_SECTION}.cmd") != [tool]:
+        _config(scope, f"{_TOOL_SECTION}.cmd", tool)
+        _config(scope, f"{_TOOL_SECTION}.trustExitCode", "true")
+        driver_changed = True
     text = _read_text(scope.attributes_file)
     present = [p for p in dict.fromkeys(patterns) if p in attribute_patterns(text)]
     added = [p for p in dict.fromkeys(patterns) if p not in present]
@@ -165,6 +181,8 @@ def uninstall(scope: Scope, *, attributes: bool = False) -> UninstallReport:
             _write_text(scope.attributes_file, text)
     if scope.config_file.exists() and (had_driver or added or created):
         git_output(["config", "--file", str(scope.config_file), "--remove-section", _SECTION])
+        git_output(["config", "--file", str(scope.config_file), "--remove-section",
+                    _TOOL_SECTION])
     deleted = [path for path in created if path.is_file() and not path.read_bytes().strip()]
     for path in deleted:
         path.unlink()

@@ -7,9 +7,11 @@ place (`as_objects`). A `SequenceSlot` stands for a run of array elements, so it
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from statemerge.jsonvalue import canonical_json
 from statemerge.merging.values import ABSENT
 
 SIDES = ("base", "ours", "theirs")
@@ -29,13 +31,18 @@ class Conflict:
     theirs: Any = ABSENT
     note: str | None = None  # why a rule for this path could not resolve it
 
+    @property
+    def id(self) -> str:
+        """The conflict's stable id (`conflict_id`)."""
+        return conflict_id(self.path, self.kind, self.base, self.ours, self.theirs)
+
     def side(self, name: str) -> Any:
         """The value of one side (`base`, `ours` or `theirs`)."""
         return {"base": self.base, "ours": self.ours, "theirs": self.theirs}[name]
 
     def as_report(self, resolved_by: str | None) -> dict[str, Any]:
         """The JSON report entry (absent sides left out)."""
-        entry: dict[str, Any] = {"path": self.path, "kind": self.kind}
+        entry: dict[str, Any] = {"id": self.id, "path": self.path, "kind": self.kind}
         for name in SIDES:
             value = self.side(name)
             if value is not ABSENT:
@@ -44,6 +51,19 @@ class Conflict:
         if self.note:
             entry["note"] = self.note
         return entry
+
+
+def conflict_id(path: str, kind: str, base: Any, ours: Any, theirs: Any) -> str:
+    """A short hash of a conflict's path, kind and three values (canonical JSON, absent sides
+    left out): the same conflict has the same id on every machine and in every run.
+
+    >>> conflict_id("/port", "modify/modify", 1, 2, 3)
+    'd38884d1c3'
+    """
+    sides = {name: value for name, value in zip(SIDES, (base, ours, theirs), strict=True)
+             if value is not ABSENT}
+    digest = hashlib.sha256(canonical_json({"path": path, "kind": kind, **sides}))
+    return digest.hexdigest()[:10]
 
 
 @dataclass(frozen=True)

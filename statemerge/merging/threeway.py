@@ -12,8 +12,9 @@ lets the writer keep their bytes and lets the output step skip them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statemerge.merging.conflicts import (
     Conflict,
@@ -29,6 +30,9 @@ from statemerge.merging.strategies import CannotApply, later_side, resolve
 from statemerge.merging.values import ABSENT, same
 from statemerge.pointer import format_pointer
 
+if TYPE_CHECKING:
+    from statemerge.merging.answers import Answer, Answered
+
 
 @dataclass
 class MergeResult:
@@ -39,6 +43,7 @@ class MergeResult:
     resolved: list[Resolution] = field(default_factory=list)
     holders: set[int] = field(default_factory=set)  # ids of the containers that hold slots
     renamed: list[str] = field(default_factory=list)  # records renamed by one side, merged
+    answered: list[Answered] = field(default_factory=list)  # conflicts resolved by answers
 
     @property
     def clean(self) -> bool:
@@ -72,8 +77,11 @@ class Merger:
     """One merge's state: the rules, and the conflicts and resolutions found so far."""
 
     def __init__(self, rules: RuleSet | None = None, *, crdt: bool = True,
-                 sources: tuple[str, str, str] = ("base", "ours", "theirs")) -> None:
+                 sources: tuple[str, str, str] = ("base", "ours", "theirs"),
+                 answers: Mapping[str, Answer] | None = None) -> None:
         self.rules = rules or RuleSet()
+        self.answers = answers or {}  # by conflict id
+        self.answered: list[Answered] = []
         self.sources = sources  # names for errors in CRDT nodes
         self.holders: set[int] = set()  # ids of built containers that hold slots, at any depth
         self.conflicts: list[Conflict] = []
@@ -191,10 +199,29 @@ class Merger:
             else:
                 self.resolved.append(Resolution(conflict.path, rule.strategy, rule.path))
                 return value
+        if self.answers:
+            answered = self._answer(conflict, runs)
+            if answered is not _UNANSWERED:
+                return answered
         self.conflicts.append(conflict)
         if runs is not None:
             return SequenceSlot(conflict, runs)
         return ConflictSlot(conflict)
+
+    def _answer(self, conflict: Conflict, runs: dict[str, list[Any]] | None) -> Any:
+        """The answer's value for a conflict with an answer, else _UNANSWERED."""
+        from statemerge.merging.answers import Answered, Unanswerable
+
+        answer = self.answers.get(conflict.id)
+        if answer is None:
+            return _UNANSWERED
+        try:
+            value = answer.apply(conflict, runs)
+        except Unanswerable as reason:
+            conflict.note = str(reason)
+            return _UNANSWERED
+        self.answered.append(Answered(conflict, answer))
+        return value
 
     def _last_writer(self, timestamp: str, base: Any, ours: Any, theirs: Any, path: Tokens,
                      parents: Any) -> Any:
@@ -219,6 +246,9 @@ class Merger:
         return ours if winner == "ours" else theirs
 
 
+_UNANSWERED = object()
+
+
 def _resolve_runs(strategy: str, conflict: Conflict, runs: dict[str, list[Any]]) -> Any:
     """A strategy applied to a conflicting run of array elements: that side's elements."""
     if strategy not in ("ours", "theirs", "base"):
@@ -234,9 +264,12 @@ def _union_keys(ours: dict[str, Any], theirs: dict[str, Any], base: dict[str, An
 
 
 def merge(base: Any, ours: Any, theirs: Any, rules: RuleSet | None = None, *,
-          sources: tuple[str, str, str] = ("base", "ours", "theirs")) -> MergeResult:
+          sources: tuple[str, str, str] = ("base", "ours", "theirs"),
+          answers: Mapping[str, Answer] | None = None) -> MergeResult:
     """Three-way merge of plain JSON values. `base` may be ABSENT (both sides added).
-    `sources` name the sides in errors (a malformed CRDT node)."""
-    merger = Merger(rules, sources=sources)
+    `sources` name the sides in errors (a malformed CRDT node); `answers` (by conflict id)
+    resolve the conflicts they name, after the rules."""
+    merger = Merger(rules, sources=sources, answers=answers)
     value = merger.node(base, ours, theirs, ())
-    return MergeResult(value, merger.conflicts, merger.resolved, merger.holders, merger.renamed)
+    return MergeResult(value, merger.conflicts, merger.resolved, merger.holders, merger.renamed,
+                       merger.answered)

@@ -144,6 +144,7 @@ def print_merge_report(outcome: MergeOutcome, *, labels: tuple[str, str, str]) -
             ]
             if conflict.note:
                 rows.append(("note", [conflict.note]))
+            rows.append(("id", [conflict.id]))
             for name, lines in rows:
                 for number, line in enumerate(lines):
                     row = Text(name.ljust(indent) if number == 0 else " " * indent, style="bold")
@@ -154,3 +155,9 @@ def print_merge_report(outcome: MergeOutcome, *, labels: tuple[str, str, str]) -
         for resolution in outcome.resolved:
             console.print(f"  {resolution.path or '/'}: {resolution.strategy} "
                           f"(rule {resolution.rule or '/'})", soft_wrap=True)
+    if outcome.answered:
+        console.print(f"{len(outcome.answered)} resolved by answers", style="bold green")
+        for answered in outcome.answered:
+            conflict, answer = answered.conflict, answered.answer
+            console.print(f"  {conflict.path or '/'}: {answer.take or 'value'} "
+                          f"(id {conflict.id}, resolved_by: {answer.by})", soft_wrap=True)

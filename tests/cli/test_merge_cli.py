@@ -16,6 +16,7 @@ from statemerge.cli.app import app
 from statemerge.cli.dispatch import HELP, parse
 from statemerge.cli.merge import merge
 from statemerge.cli.params import parameters
+from statemerge.merging.conflicts import conflict_id
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AGENTS = ROOT / "fixtures" / "merge" / "agents-conflict"
@@ -73,7 +74,9 @@ def test_report_json_lists_conflicts_with_their_sides(runner: CliRunner, tmp_pat
     runner.invoke(app, ["merge", *sides(AGENTS), "-q", "--report-json", str(report)])
     document = json.loads(report.read_text())
     assert document["clean"] is False
-    assert document["conflicts"][0] == {"path": "/tasks/1/status", "kind": "modify/modify",
+    assert document["conflicts"][0] == {"id": conflict_id("/tasks/1/status", "modify/modify",
+                                                          "doing", "done", "blocked"),
+                                        "path": "/tasks/1/status", "kind": "modify/modify",
                                         "base": "doing", "ours": "done", "theirs": "blocked",
                                         "resolved_by": None}
 

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from statemerge.merging.conflicts import conflict_id
+
 
 def report(tmp_path: Path, base: Any, ours: Any, theirs: Any) -> str:
     """The stderr of merging the three values (as JSON files) at 80 columns."""
@@ -27,6 +29,11 @@ def report(tmp_path: Path, base: Any, ours: Any, theirs: Any) -> str:
     return result.stderr
 
 
+def id_line(path: str, base: str, ours: str, theirs: str) -> str:
+    """The report's last line for a modify/modify conflict: its id."""
+    return f"id              {conflict_id(path, 'modify/modify', base, ours, theirs)}\n"
+
+
 def test_markup_and_emoji_codes_print_literally(tmp_path: Path) -> None:
     assert report(
         tmp_path,
@@ -41,12 +48,14 @@ def test_markup_and_emoji_codes_print_literally(tmp_path: Path) -> None:
         'theirs          "theirs :smile: [red]"\n'
         'ours changed    "base [/] text" -> "[bold]ours[/]"\n'
         'theirs changed  "base [/] text" -> "theirs :smile: [red]"\n'
+        + id_line("/note", "base [/] text", "[bold]ours[/]", "theirs :smile: [red]") +
         "/user  modify/modify\n"
         'base            "a"\n'
         'ours            "github-actions[bot]"\n'
         'theirs          "dependabot[bot]"\n'
         'ours changed    "a" -> "github-actions[bot]"\n'
         'theirs changed  "a" -> "dependabot[bot]"\n'
+        + id_line("/user", "a", "github-actions[bot]", "dependabot[bot]")
     )
 
 
@@ -71,6 +80,7 @@ def test_a_long_string_shows_where_the_sides_differ(tmp_path: Path) -> None:
         '                -> "…' + "x" * 20 + "OURS" + "y" * 33 + '…"\n'
         'theirs changed  "…' + "x" * 20 + "BASE" + "y" * 36 + '…"\n'
         '                -> "…' + "x" * 20 + "THEIRS [/]" + "y" * 27 + '…"\n'
+        + id_line("/s", base, base.replace("BASE", "OURS"), base.replace("BASE", "THEIRS [/]"))
     )
 
 
@@ -88,6 +98,8 @@ def test_a_multi_line_string_shows_a_line_diff(tmp_path: Path) -> None:
         "                @@ -6 +6 @@",
         "                -step 5",
         "                +done",
+        id_line("/run", base, base.replace("step 2", "step two"),
+                base.replace("step 2", "step II").replace("step 5", "done")).rstrip("\n"),
     ]
 
 

@@ -29,6 +29,14 @@ def merge_texts(
     if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
         sys.setrecursionlimit(10_000)
     fmt = detect_format(options.path_hint or names[1], options.fmt)
+    if fmt == "json" and options.fmt is None and _jsonc_in_json(base, ours, theirs, names):
+        fmt = "jsonc"  # a .json file with comments or trailing commas: merged as JSONC
+    if fmt in ("jsonc", "json5", "toml"):
+        from statemerge.textmerge import merge_text_format
+
+        rules, rules_path = _rules(options)
+        return merge_text_format(base, ours, theirs, fmt=fmt, names=names, options=options,
+                                 rules=rules, rules_path=rules_path)
     if fmt == "yaml":
         from statemerge.yamlmerge import merge_yaml
 
@@ -61,6 +69,22 @@ def merge_texts(
     else:
         outcome.output = _markers(ours_doc, result, options).encode()
     return outcome
+
+
+def _jsonc_in_json(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, str]) -> bool:
+    """Whether a side of a `.json` merge holds comments or trailing commas (cheap tests first)."""
+    import re
+
+    from statemerge.documents.jsonc import has_jsonc_syntax
+
+    for side in (base, ours, theirs):
+        if b"//" in side or b"/*" in side or re.search(rb",\s*[]}]", side):
+            try:
+                if has_jsonc_syntax(side.decode()):
+                    return True
+            except UnicodeDecodeError:
+                return False
+    return False
 
 
 LINE_MERGE_LIMIT = 1 << 20  # larger JSON files skip the line merge: the writer is exact and fast

@@ -8,19 +8,35 @@ from typing import Any, Literal
 
 from statemerge.errors import InputError
 
-Format = Literal["json", "yaml"]
-FORMATS: tuple[Format, ...] = ("json", "yaml")
+Format = Literal["json", "yaml", "jsonc", "json5", "toml"]
+FORMATS: tuple[Format, ...] = ("json", "yaml", "jsonc", "json5", "toml")
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SUFFIXES: dict[str, Format] = {".jsonc": "jsonc", ".json5": "json5", ".toml": "toml"}
+# .json files that are JSON with comments by convention (TypeScript, VS Code, dev containers)
+JSONC_NAMES = ("tsconfig*.json", "jsconfig*.json", "devcontainer.json", ".devcontainer.json",
+               ".vscode/*.json", "*/.vscode/*.json", ".eslintrc.json", "*.code-workspace")
 
 
 def detect_format(name: str, override: str | None = None) -> Format:
-    """The format for a file name (`.yaml`/`.yml` is YAML, anything else JSON), or the override."""
+    """The format for a file name (`.yaml`/`.yml` YAML, `.jsonc`/`.json5`/`.toml` as named, the
+    usual JSON-with-comments files JSONC, anything else JSON), or the override."""
     if override is not None:
         if override not in FORMATS:
-            raise InputError(f"Unknown format {override!r}: use json or yaml.")
-        return "yaml" if override == "yaml" else "json"
-    return "yaml" if name.lower().endswith(YAML_SUFFIXES) else "json"
+            raise InputError(f"Unknown format {override!r}: use {', '.join(FORMATS)}.")
+        return next(fmt for fmt in FORMATS if fmt == override)
+    lowered = name.lower().replace("\\", "/")
+    if lowered.endswith(YAML_SUFFIXES):
+        return "yaml"
+    for suffix, fmt in SUFFIXES.items():
+        if lowered.endswith(suffix):
+            return fmt
+    import fnmatch
+
+    base = lowered.rsplit("/", 1)[-1]
+    if any(fnmatch.fnmatchcase(base if "/" not in glob else lowered, glob) for glob in JSONC_NAMES):
+        return "jsonc"
+    return "json"
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -39,7 +55,16 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
 
 
 def parse_value(data: bytes, source: str, fmt: Format) -> Any:
-    """Parse JSON or YAML bytes into plain data; errors name `source`, line and column."""
+    """Parse JSON, YAML, JSONC, JSON5 or TOML bytes into plain data; errors name `source`, line
+    and column."""
+    if fmt == "toml":
+        from statemerge.documents.toml import parse_toml
+
+        return parse_toml(data, source)
+    if fmt in ("jsonc", "json5"):
+        from statemerge.documents.jsonc import parse_jsonc
+
+        return parse_jsonc(data, source, "json5" if fmt == "json5" else "jsonc")
     if fmt == "yaml":
         from statemerge.documents.yaml import parse_yaml_plain
 

@@ -1,0 +1,75 @@
+"""TOML: reading with the standard library (dates and times as TOML values: `datetime`, `date`,
+`time`), and writing a merged value into ours' text with tomlkit, which keeps comments and
+layout. tomlkit is imported only when a text must be written anew (a line merge that holds the
+merged value is used as it is)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from statemerge.errors import ParseError
+
+_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
+
+
+def parse_toml(data: bytes, source: str) -> Any:
+    """Parse TOML bytes into plain data; errors name `source`, line and column."""
+    import tomllib
+
+    from statemerge.documents.jsontext import decode
+
+    text = decode(data, source)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _WHERE.search(message)
+        reason = _WHERE.sub("", message).strip().rstrip(".") + "."
+        if match is None or match.group(1) is None:
+            lines = text.splitlines() or [""]
+            raise ParseError(source, reason, len(lines), len(lines[-1]) + 1) from None
+        raise ParseError(source, reason, int(match.group(1)), int(match.group(2))) from None
+
+
+def write_toml(text: str, old: Any, new: Any) -> str:
+    """`new` written into ours' TOML `text` (which holds `old`), comments and layout kept."""
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    _apply(document, old, new, 0)
+    return tomlkit.dumps(document)
+
+
+def _item(value: Any, depth: int) -> Any:
+    """A new value: a table of plain values below the top level as an inline table, as people
+    write `tokio = { version = "1" }`; anything else as tomlkit converts it."""
+    import tomlkit
+
+    if depth and isinstance(value, dict) and all(
+            not isinstance(item, dict | list) or (isinstance(item, list) and not any(
+                isinstance(element, dict | list) for element in item)) for item in value.values()):
+        table = tomlkit.inline_table()
+        table.update(value)
+        return table
+    return value
+
+
+def _apply(container: Any, old: dict[str, Any], new: dict[str, Any], depth: int) -> None:
+    from statemerge.jsonvalue import same
+
+    for key in [key for key in old if key not in new]:
+        del container[key]
+    for key, value in new.items():
+        before = old.get(key)
+        if key in old and same(before, value) and type(before) is type(value):
+            continue
+        if isinstance(before, dict) and isinstance(value, dict) and key in container:
+            _apply(container[key], before, value, depth + 1)
+        elif (isinstance(before, list) and isinstance(value, list) and len(before) == len(value)
+              and all(isinstance(item, dict) for item in [*before, *value])):
+            target = container[key]
+            for index, (was, now) in enumerate(zip(before, value, strict=True)):
+                _apply(target[index], was, now, depth + 1)
+        else:
+            container[key] = _item(value, depth)

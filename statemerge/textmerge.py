@@ -1,0 +1,140 @@
+"""Merging three JSONC, JSON5 or TOML texts, as the YAML path does (see `yamlmerge`): the
+structural merge decides the data; the text written is
+1. the line merge (what `git merge-file` gives), byte for byte, when it is clean and parses back
+   to exactly the merged data;
+2. else ours' text with the changed values written in (comments, commas, layout kept);
+3. else, when no text holds the data, the line merge with conflict markers, as git would leave
+   it, and a conflict that says so: never a silent change.
+Every candidate is parsed back before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from statemerge.documents.jsontext import decode
+from statemerge.errors import InputError
+from statemerge.merging.conflicts import Conflict
+from statemerge.merging.linemerge import LineMerge, merge_lines
+from statemerge.merging.markers import with_markers
+from statemerge.merging.rules import RuleSet
+from statemerge.merging.threeway import merge
+from statemerge.merging.values import ABSENT, same
+
+if TYPE_CHECKING:
+    from statemerge.mergeoutcome import MergeOptions, MergeOutcome
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """How to read one format and how to write a value into a text of it."""
+
+    name: str
+    parse: Callable[[bytes, str], Any]  # data, source -> value
+    write: Callable[[str, Any, Any, str], str]  # text, its value, new value, source -> text
+
+
+def text_format(fmt: str) -> TextFormat:
+    """The reader and writer of `jsonc`, `json5` or `toml`."""
+    if fmt == "toml":
+        from statemerge.documents.toml import parse_toml, write_toml
+
+        return TextFormat("TOML", parse_toml, lambda text, old, new, source: write_toml(text, old, new))
+    from statemerge.documents.jsonc import Dialect, parse_jsonc
+    from statemerge.documents.jsoncwrite import write_jsonc
+
+    dialect: Dialect = "json5" if fmt == "json5" else "jsonc"
+    return TextFormat(dialect.upper(), lambda data, source: parse_jsonc(data, source, dialect),
+                      lambda text, old, new, source: write_jsonc(text, old, new, source, dialect))
+
+
+class _Unwritable(Exception):
+    """No text holds the merged data exactly."""
+
+
+class _Texts:
+    def __init__(self, fmt: TextFormat, texts: list[str], ours_value: Any, source: str) -> None:
+        self.fmt, self.source = fmt, source
+        self.ours_text, self.ours_value = texts[1], ours_value
+        self.lines = merge_lines(*(text.splitlines(keepends=True) for text in texts))
+
+    def holds(self, text: str, value: Any) -> bool:
+        try:
+            back = self.fmt.parse(text.encode(), self.source)
+        except (InputError, RecursionError):
+            return False
+        return same(back, value)
+
+    def faithful(self, value: Any) -> str:
+        if self.lines.clean:
+            candidate = "".join(self.lines.lines())
+            if self.holds(candidate, value):
+                return candidate
+        if same(value, self.ours_value):
+            return self.ours_text
+        try:
+            written = self.fmt.write(self.ours_text, self.ours_value, value, self.source)
+        except (InputError, ValueError, TypeError, KeyError, RecursionError):
+            raise _Unwritable from None
+        except Exception as error:  # tomlkit raises its own errors for values it cannot hold
+            if type(error).__module__.startswith("tomlkit"):
+                raise _Unwritable from None
+            raise
+        if self.holds(written, value):
+            return written
+        raise _Unwritable
+
+
+def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
+                      names: tuple[str, str, str], options: MergeOptions, rules: RuleSet,
+                      rules_path: str | None) -> MergeOutcome:
+    """Merge three JSONC/JSON5/TOML files (see the module docstring); bad input raises InputError."""
+    from statemerge.mergeoutcome import MergeOutcome
+
+    reader = text_format(fmt)
+    texts = [decode(side, name) for side, name in zip((base, ours, theirs), names, strict=True)]
+    base_value = ABSENT if not texts[0].strip() else reader.parse(base, names[0])
+    ours_value = reader.parse(ours, names[1])
+    theirs_value = ours_value if theirs == ours else reader.parse(theirs, names[2])
+    result = merge(base_value, ours_value, theirs_value, rules, sources=names)
+    outcome = MergeOutcome(b"", result.conflicts, result.resolved,
+                           documents=(base_value, ours_value, theirs_value), rules_file=rules_path)
+    if theirs in (base, ours):
+        outcome.output = ours
+        return outcome
+    if ours == base and result.clean:
+        outcome.output = theirs
+        return outcome
+    chosen = _Texts(reader, texts, ours_value, names[1])
+    try:
+        if result.clean:
+            outcome.output = chosen.faithful(result.value).encode()
+        elif options.conflict in ("ours", "theirs"):
+            outcome.resolved_by = options.conflict
+            outcome.output = chosen.faithful(result.taken(options.conflict)).encode()
+        elif options.conflict == "object":
+            outcome.output = chosen.faithful(result.with_conflict_objects()).encode()
+        else:
+            base_text = chosen.faithful(result.taken("base")) if options.diff3 else None
+            outcome.output = with_markers(
+                chosen.faithful(result.taken("ours")), chosen.faithful(result.taken("theirs")),
+                base=base_text, labels=options.labels, marker_size=options.marker_size).encode()
+    except _Unwritable:
+        _line_fallback(outcome, chosen.lines, options, reader.name)
+    return outcome
+
+
+def _line_fallback(outcome: MergeOutcome, lines: LineMerge, options: MergeOptions, name: str) -> None:
+    """No text holds the merged data: leave what git would leave, and say so."""
+    outcome.conflicts = [*outcome.conflicts, Conflict(
+        "", "unwritable", note=f"the merged {name} could not be written faithfully; the lines "
+        "are merged as git would.")]
+    if options.conflict in ("ours", "theirs"):
+        outcome.resolved_by = options.conflict
+        outcome.output = "".join(lines.lines(options.conflict)).encode()
+    else:
+        outcome.resolved_by = None
+        outcome.output = lines.with_markers(options.labels, options.marker_size,
+                                            options.diff3).encode()

@@ -29,7 +29,8 @@ from statemerge.pointer import unescape
 
 STRATEGIES = ("ours", "theirs", "base", "sum", "max", "min", "lww", "union")
 LIST_MODES = ("keyed", "sequence", "atomic", "union")
-RULE_FIELDS = {"path", "strategy", "timestamp", "list", "key"}
+RULE_FIELDS = {"path", "strategy", "timestamp", "list", "key", "compare"}
+COMPARISONS = ("semver", "version")
 RULES_FILE_NAME = ".statemerge.yaml"
 
 Tokens = tuple[str, ...]
@@ -44,7 +45,9 @@ class Rule:
     strategy: str | None = None
     timestamp: str | None = None
     list_mode: str | None = None
-    key: str | None = None
+    key: str | None = None  # the first identity field (or JSON Pointer) of `keys`
+    compare: str | None = None  # max/min: order strings as versions (semver | version)
+    keys: tuple[str, ...] = ()  # `key:` fields or JSON Pointers inside the item; all together
 
     def matches(self, tokens: Tokens) -> bool:
         """Whether the pattern matches this exact path."""
@@ -154,9 +157,15 @@ def _parse_rule(entry: Any, source: str, where: str) -> Rule:
         raise fail(f"unknown strategy {strategy!r} (known: {', '.join(STRATEGIES)}).")
     if list_mode is not None and list_mode not in LIST_MODES:
         raise fail(f"unknown list mode {list_mode!r} (known: {', '.join(LIST_MODES)}).")
+    compare = entry.get("compare")
+    if compare is not None and (compare not in COMPARISONS or strategy not in ("max", "min")):
+        raise fail(f"`compare` is one of {', '.join(COMPARISONS)} and goes with strategy max or min.")
+    keys: tuple[str, ...] = ()
     if key is not None:
-        if not isinstance(key, str):
-            raise fail("`key` must be a field name.")
+        keys = (key,) if isinstance(key, str) else tuple(key) if isinstance(key, list) else ()
+        if not keys or not all(isinstance(name, str) and name for name in keys):
+            raise fail("`key` is a field name, a JSON Pointer inside the item, or a list of them.")
+        key = keys[0]
         if list_mode not in (None, "keyed"):
             raise fail("`key` goes with `list: keyed`.")
         list_mode = "keyed"
@@ -167,7 +176,7 @@ def _parse_rule(entry: Any, source: str, where: str) -> Rule:
     if strategy is None and list_mode is None:
         raise fail("a rule needs a `strategy` or a `list` mode.")
     pattern = tuple(unescape(token) for token in path[1:].split("/")) if path else ()
-    return Rule(path, pattern, strategy, timestamp, list_mode, key)
+    return Rule(path, pattern, strategy, timestamp, list_mode, key, compare, keys)
 
 
 def find_rules_file(start: str | Path) -> Path | None:

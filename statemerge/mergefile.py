@@ -130,6 +130,9 @@ def _rules(options: MergeOptions) -> tuple[RuleSet, str | None]:
         path = find_rules_file(Path(options.path_hint))
     else:
         path = None
-    if path is None:
-        return RuleSet(), None
-    return load_rules(path, merged_path=options.path_hint), str(path)
+    rules = RuleSet() if path is None else load_rules(path, merged_path=options.path_hint)
+    if options.schema_file is not None:
+        from statemerge.merging.rules import load_schema_rules
+
+        rules = rules.extended(load_schema_rules(Path(options.schema_file)))
+    return rules, None if path is None else str(path)

@@ -23,6 +23,7 @@ class MergeOptions:
     fmt: str | None = None  # "json" | "yaml" | None: from the file name
     rules_file: str | None = None  # an explicit rules file; None: discover next to path_hint
     path_hint: str | None = None  # the file's path (in the repository): format and rules discovery
+    schema_file: str | None = None  # a JSON Schema: list identities (x-kubernetes-list-*)
 
 
 @dataclass

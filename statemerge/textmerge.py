@@ -33,7 +33,8 @@ class TextFormat:
 
     name: str
     parse: Callable[[bytes, str], Any]  # data, source -> value
-    write: Callable[[str, Any, Any, str], str]  # text, its value, new value, source -> text
+    # ours' text, its value, the new value, source, other sides (text, value) -> text
+    write: Callable[[str, Any, Any, str, tuple[tuple[str, Any], ...]], str]
 
 
 def text_format(fmt: str) -> TextFormat:
@@ -41,13 +42,14 @@ def text_format(fmt: str) -> TextFormat:
     if fmt == "toml":
         from statemerge.documents.toml import parse_toml, write_toml
 
-        return TextFormat("TOML", parse_toml, lambda text, old, new, source: write_toml(text, old, new))
+        return TextFormat("TOML", parse_toml, lambda text, old, new, source, donors: write_toml(text, old, new, donors))
     from statemerge.documents.jsonc import Dialect, parse_jsonc
     from statemerge.documents.jsoncwrite import write_jsonc
 
     dialect: Dialect = "json5" if fmt == "json5" else "jsonc"
     return TextFormat(dialect.upper(), lambda data, source: parse_jsonc(data, source, dialect),
-                      lambda text, old, new, source: write_jsonc(text, old, new, source, dialect))
+                      lambda text, old, new, source, donors: write_jsonc(text, old, new, source,
+                                                                         dialect, donors))
 
 
 class _Unwritable(Exception):
@@ -55,9 +57,11 @@ class _Unwritable(Exception):
 
 
 class _Texts:
-    def __init__(self, fmt: TextFormat, texts: list[str], ours_value: Any, source: str) -> None:
+    def __init__(self, fmt: TextFormat, texts: list[str], values: tuple[Any, Any, Any], source: str
+                 ) -> None:
         self.fmt, self.source = fmt, source
-        self.ours_text, self.ours_value = texts[1], ours_value
+        self.ours_text, self.ours_value = texts[1], values[1]
+        self.donors = ((texts[2], values[2]),)
         self.lines = merge_lines(*(text.splitlines(keepends=True) for text in texts))
 
     def holds(self, text: str, value: Any) -> bool:
@@ -75,7 +79,8 @@ class _Texts:
         if same(value, self.ours_value):
             return self.ours_text
         try:
-            written = self.fmt.write(self.ours_text, self.ours_value, value, self.source)
+            written = self.fmt.write(self.ours_text, self.ours_value, value, self.source,
+                                     self.donors)
         except (InputError, ValueError, TypeError, KeyError, RecursionError):
             raise _Unwritable from None
         except Exception as error:  # tomlkit raises its own errors for values it cannot hold
@@ -107,7 +112,7 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
     if ours == base and result.clean:
         outcome.output = theirs
         return outcome
-    chosen = _Texts(reader, texts, ours_value, names[1])
+    chosen = _Texts(reader, texts, (base_value, ours_value, theirs_value), names[1])
     try:
         if result.clean:
             outcome.output = chosen.faithful(result.value).encode()

@@ -23,6 +23,7 @@ class MergeRequest:
     output: str | None = None
     fmt: str | None = None
     rules: str | None = None
+    schema: str | None = None
     conflict: str = "markers"
     diff3: bool = False
     labels: tuple[str, ...] = ()
@@ -39,13 +40,14 @@ VALUED_OPTIONS: dict[str, tuple[str, ...]] = {
     "output": ("-o", "--output"),
     "fmt": ("--format",),
     "rules": ("--rules",),
+    "schema": ("--schema",),
     "conflict": ("--conflict",),
     "labels": ("-L", "--label"),
     "marker_size": ("--marker-size",),
     "report_json": ("--report-json",),
 }
 FLAG_OPTIONS: dict[str, tuple[str, ...]] = {"diff3": ("--diff3",), "quiet": ("-q", "--quiet")}
-PATH_FIELDS = ("output", "rules", "report_json")
+PATH_FIELDS = ("output", "rules", "report_json", "schema")
 
 
 def merge_request(
@@ -62,6 +64,7 @@ def merge_request(
     marker_size: int = DEFAULTS.marker_size,
     report_json: str | Path | None = None,
     quiet: bool = DEFAULTS.quiet,
+    schema: str | Path | None = None,
 ) -> MergeRequest:
     """The request for `merge` from either parser, paths spelled as `pathlib` spells them (as
     Typer hands them over: `a//b/./c` is `a/b/c`)."""
@@ -69,6 +72,7 @@ def merge_request(
         _path(base), _path(ours), _path(theirs), output=_path_or_none(output), fmt=fmt,
         rules=_path_or_none(rules), conflict=conflict, diff3=diff3, labels=tuple(labels),
         marker_size=marker_size, report_json=_path_or_none(report_json), quiet=quiet,
+        schema=_path_or_none(schema),
     )
 
 
@@ -106,7 +110,8 @@ def _run(request: MergeRequest) -> int:
     options = MergeOptions(conflict=request.conflict, diff3=request.diff3,
                            labels=(labels[0], labels[1], labels[2]),
                            marker_size=request.marker_size, fmt=request.fmt,
-                           rules_file=request.rules, path_hint=request.ours)
+                           rules_file=request.rules, path_hint=request.ours,
+                           schema_file=request.schema)
     outcome = merge_texts(sides[0], sides[1], sides[2], names=names, options=options)
     if request.report_json is not None:
         import json

@@ -33,7 +33,15 @@ def _strip(text: str) -> str:
     """The text with comments blanked and trailing commas made spaces (positions unchanged)."""
     def blank(match: re.Match[str]) -> str:
         token = match.group()
-        return token if token.startswith('"') else _BLANK.sub(" ", token)
+        if token.startswith('"'):
+            return token
+        if token == ",":  # a trailing comma after a value; `,,` and `[,` stay for the reader
+            before = match.start() - 1
+            while before >= 0 and text[before] in " \t\r\n":
+                before -= 1
+            if before < 0 or text[before] in ",[{":
+                return token
+        return _BLANK.sub(" ", token)
 
     return _STRIP.sub(blank, text)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from statemerge.documents.jsonc import Dialect, Member, Node, scan
@@ -17,15 +18,42 @@ _IDENT = re.compile(r"[A-Za-z_$][\w$]*\Z")
 _REUSE_FIELDS = ("id", "key", "name", "uuid", "containerPort", "mountPath", "path")
 
 
-def write_jsonc(text: str, old: Any, new: Any, source: str, dialect: Dialect) -> str:
-    """`new` written into `text` (which holds `old`)."""
+@dataclass(frozen=True)
+class _Donor:
+    """The same place in another side's text: a value written there as it is wanted is copied
+    with its comments (the side that added it wrote them)."""
+
+    text: str
+    node: Node
+    value: Any
+
+    def child(self, key: str | int) -> _Donor | None:
+        members, value = self.node.members, self.value
+        if isinstance(key, str) and isinstance(value, dict) and members and key in value:
+            found = next((m for m in members if m.key == key), None)
+            return None if found is None else _Donor(self.text, found.node, value[key])
+        if isinstance(key, int) and isinstance(value, list) and members and key < len(value):
+            return _Donor(self.text, members[key].node, value[key])
+        return None
+
+    def member(self, key: str) -> Member | None:
+        members = self.node.members if isinstance(self.value, dict) else None
+        return next((m for m in members or () if m.key == key), None)
+
+
+def write_jsonc(text: str, old: Any, new: Any, source: str, dialect: Dialect,
+                donors: tuple[tuple[str, Any], ...] = ()) -> str:
+    """`new` written into `text` (which holds `old`); `donors` (text, value) are the other
+    sides, whose text of a value is copied where they hold it as it is wanted."""
     from statemerge.documents.jsontext import detect_layout
 
     _, node = scan(text, source, dialect)
-    start = len(text) - len(text.lstrip())
     indent = detect_layout(_blank_comments(text)).indent or "  "
-    body = _Writer(text, indent).value(node, old, new)
-    return text[:start] + body + text[node.end:] if start <= node.start else body
+    donor = None
+    for donor_text, donor_value in donors[:1]:
+        donor = _Donor(donor_text, scan(donor_text, source, dialect)[1], donor_value)
+    body = _Writer(text, indent).value(node, old, new, donor)
+    return text[:node.start] + body + text[node.end:]
 
 
 def _blank_comments(text: str) -> str:
@@ -36,35 +64,40 @@ class _Writer:
     def __init__(self, text: str, unit: str) -> None:
         self.text, self.unit = text, unit
 
-    def value(self, node: Node, old: Any, new: Any) -> str:
+    def value(self, node: Node, old: Any, new: Any, donor: _Donor | None = None) -> str:
         text = self.text
         if same(old, new) and type(old) is type(new):
             return text[node.start:node.end]
+        if donor is not None and same(donor.value, new) and type(donor.value) is type(new):
+            return donor.text[donor.node.start:donor.node.end]
         members = node.members
         if members and isinstance(old, dict) and isinstance(new, dict) and set(old) == set(new):
-            return self._in_place(node, [(m, old[m.key], new[m.key]) for m in members])
+            return self._in_place(node, [(m, old[m.key], new[m.key]) for m in members], donor)
         if members and isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-            return self._in_place(node, list(zip(members, old, new, strict=True)))
+            return self._in_place(node, list(zip(members, old, new, strict=True)), donor)
         if members and isinstance(old, dict) and isinstance(new, dict) and new:
-            return self._rebuild(node, [(m.key, m, old[m.key]) for m in members], list(new.items()))
+            return self._rebuild(node, [(m.key, m, old[m.key]) for m in members], list(new.items()),
+                                 donor)
         if members and isinstance(old, list) and isinstance(new, list) and new:
             return self._rebuild(node, list(zip([None] * len(old), members, old, strict=True)),
-                                 [(None, item) for item in new])
+                                 [(None, item) for item in new], None)
         return self.render(new, self._line_indent(node.start))
 
-    def _in_place(self, node: Node, triples: list[tuple[Member, Any, Any]]) -> str:
+    def _in_place(self, node: Node, triples: list[tuple[Member, Any, Any]],
+                  donor: _Donor | None) -> str:
         out, position = [], node.start
-        for member, old, new in triples:
+        for index, (member, old, new) in enumerate(triples):
             if same(old, new) and type(old) is type(new):
                 continue
             out.append(self.text[position:member.node.start])
-            out.append(self.value(member.node, old, new))
+            child = donor.child(member.key if member.key is not None else index) if donor else None
+            out.append(self.value(member.node, old, new, child))
             position = member.node.end
         out.append(self.text[position:node.end])
         return "".join(out)
 
     def _rebuild(self, node: Node, olds: list[tuple[str | None, Member, Any]],
-                 news: list[tuple[str | None, Any]]) -> str:
+                 news: list[tuple[str | None, Any]], donor: _Donor | None) -> str:
         text = self.text
         assert node.members
         first, last = node.members[0], node.members[-1]
@@ -91,13 +124,22 @@ class _Writer:
                 if member is first and newline:
                     lead = lead[newline.end():]
                 head = text[member.start:member.node.start]
-                body = self.value(member.node, old_value, value)
+                child = donor.child(key) if donor is not None and key is not None else None
+                body = self.value(member.node, old_value, value, child)
                 rest = last_rest if member is last and member.comma is None else text[
                     (member.comma + 1 if member.comma is not None else member.node.end):member.after_end]
                 pre = text[member.node.end:member.comma] if member.comma is not None else ""
                 if comma and not rest and index:
                     rest = plain_rest if multiline else " "
                 elif comma and not rest:
+                    rest = plain_rest
+                if not comma and "\n" not in rest:
+                    rest = ""
+            elif (given := self._given(donor, key, value)) is not None:
+                lead, head, body, pre, rest = given
+                if not multiline or "\n" not in lead and index:
+                    lead = (indent if multiline else "") + lead.lstrip(" \t\r\n")
+                if comma and not rest:
                     rest = plain_rest
                 if not comma and "\n" not in rest:
                     rest = ""
@@ -111,6 +153,27 @@ class _Writer:
             out[-1] = out[-1].rstrip(" ")
         out.append(closing)
         return "".join(out)
+
+    @staticmethod
+    def _given(donor: _Donor | None, key: str | None, value: Any
+               ) -> tuple[str, str, str, str, str] | None:
+        """A new member as the donor wrote it: (lead, key and separator, value, before its
+        comma, after its comma), when the donor holds it with this value."""
+        member = donor.member(key) if donor is not None and key is not None else None
+        if donor is None or member is None or not same(donor.value[key], value):
+            return None
+        text = donor.text
+        lead = text[member.lead_start:member.start]
+        if donor.node.members and member is donor.node.members[0]:
+            lead = re.sub(r"\A[ \t]*\r?\n", "", lead)
+        rest_start = member.comma + 1 if member.comma is not None else member.node.end
+        pre = text[member.node.end:member.comma] if member.comma is not None else ""
+        rest = text[rest_start:member.after_end]
+        if member.comma is None:
+            tail = re.match(r"[ \t]*(?://[^\n]*)?\r?\n", text[member.after_end:donor.node.end])
+            rest = tail.group() if tail else ""
+        return (lead, text[member.start:member.node.start], text[member.node.start:member.node.end],
+                pre, rest)
 
     @staticmethod
     def _pair(olds: list[tuple[str | None, Member, Any]], news: list[tuple[str | None, Any]]

@@ -32,12 +32,17 @@ def parse_toml(data: bytes, source: str) -> Any:
         raise ParseError(source, reason, int(match.group(1)), int(match.group(2))) from None
 
 
-def write_toml(text: str, old: Any, new: Any) -> str:
-    """`new` written into ours' TOML `text` (which holds `old`), comments and layout kept."""
+def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...] = ()) -> str:
+    """`new` written into ours' TOML `text` (which holds `old`), comments and layout kept; a
+    value a donor (another side: text, value) holds as it is wanted is copied from its text,
+    with its comments."""
     import tomlkit
 
     document = tomlkit.parse(text)
-    _apply(document, old, new, 0)
+    donor = None
+    for donor_text, donor_value in donors[:1]:
+        donor = (tomlkit.parse(donor_text), donor_value)
+    _apply(document, old, new, 0, donor)
     return tomlkit.dumps(document)
 
 
@@ -55,8 +60,21 @@ def _item(value: Any, depth: int) -> Any:
     return value
 
 
-def _apply(container: Any, old: dict[str, Any], new: dict[str, Any], depth: int) -> None:
+def _apply(container: Any, old: dict[str, Any], new: dict[str, Any], depth: int,
+           donor: tuple[Any, Any] | None) -> None:
+    """Make `container` (tomlkit's, holding `old`) hold `new`; `donor`: (tomlkit's, value)."""
     from statemerge.jsonvalue import same
+
+    def given(key: str, value: Any) -> Any:
+        if donor is None or not isinstance(donor[1], dict) or key not in donor[1]:
+            return None
+        held = donor[1][key]
+        return donor[0][key] if same(held, value) and type(held) is type(value) else None
+
+    def below(key: str) -> tuple[Any, Any] | None:
+        if donor is None or not isinstance(donor[1], dict) or not isinstance(donor[1].get(key), dict):
+            return None
+        return donor[0][key], donor[1][key]
 
     for key in [key for key in old if key not in new]:
         del container[key]
@@ -65,11 +83,13 @@ def _apply(container: Any, old: dict[str, Any], new: dict[str, Any], depth: int)
         if key in old and same(before, value) and type(before) is type(value):
             continue
         if isinstance(before, dict) and isinstance(value, dict) and key in container:
-            _apply(container[key], before, value, depth + 1)
+            _apply(container[key], before, value, depth + 1, below(key))
         elif (isinstance(before, list) and isinstance(value, list) and len(before) == len(value)
               and all(isinstance(item, dict) for item in [*before, *value])):
             target = container[key]
             for index, (was, now) in enumerate(zip(before, value, strict=True)):
-                _apply(target[index], was, now, depth + 1)
+                _apply(target[index], was, now, depth + 1, None)
+        elif (item := given(key, value)) is not None and not isinstance(value, dict):
+            container[key] = item
         else:
             container[key] = _item(value, depth)

@@ -20,7 +20,7 @@ from statemerge.errors import InputError, RulesError, UsageError, error_line
 from statemerge.git.runner import git_output, run_git
 
 DRIVER = "statemerge"
-DEFAULT_PATTERNS = ("*.json", "*.yaml", "*.yml")
+DEFAULT_PATTERNS = ("*.json", "*.yaml", "*.yml", "*.jsonc", "*.json5", "*.toml")
 DRIVER_USAGE = "merge-driver %O %A %B %L %P [%S %X %Y]"
 DRIVER_HELP = (
     "The merge driver git runs (`statemerge git install` configures it): merges the state file\n"

@@ -81,6 +81,10 @@ class RuleSet:
     def __bool__(self) -> bool:
         return bool(self.rules)
 
+    def extended(self, more: tuple[Rule, ...]) -> RuleSet:
+        """These rules, then `more` (a schema's list identities)."""
+        return RuleSet(self.rules + more)
+
     def for_conflict(self, tokens: Tokens) -> Rule | None:
         """The first rule with a strategy that covers a conflict at `tokens`."""
         for rule in self.rules:
@@ -114,7 +118,7 @@ def parse_rules(document: Any, *, source: str, file_path: str | None = None) -> 
         return RuleSet()
     if not isinstance(document, dict):
         raise RulesError(f"{source}: a rules file is a mapping with `rules:` and/or `files:`.")
-    unknown = set(document) - {"rules", "files"}
+    unknown = set(document) - {"rules", "files", "schema"}
     if unknown:
         raise RulesError(f"{source}: unknown top-level field {sorted(unknown)[0]!r}.")
     general = _parse_list(document.get("rules", []), source, "rules")
@@ -126,7 +130,25 @@ def parse_rules(document: Any, *, source: str, file_path: str | None = None) -> 
         parsed = _parse_list(entries, source, f"files[{glob!r}]")
         if file_path is not None and fnmatch.fnmatch(file_path, str(glob)):
             specific.extend(parsed)
+    if document.get("schema") is not None and not isinstance(document["schema"], str):
+        raise RulesError(f"{source}: `schema:` is the path of a JSON Schema file.")
     return RuleSet(tuple(specific + general))
+
+
+def schema_rules(schema: Any) -> tuple[Rule, ...]:
+    """List rules from a JSON Schema's x-kubernetes-list-* fields (after the file's own rules)."""
+    from statemerge.merging.listkeys import schema_list_rules
+
+    return tuple(Rule(path, tuple(unescape(token) for token in path[1:].split("/")) if path else (),
+                      list_mode=mode, key=keys[0] if keys else None, keys=keys)
+                 for path, mode, keys in schema_list_rules(schema))
+
+
+def load_schema_rules(schema_path: Path) -> tuple[Rule, ...]:
+    """The list rules of a JSON Schema file (JSON or YAML)."""
+    from statemerge.documents import read_value
+
+    return schema_rules(read_value(schema_path))
 
 
 def _parse_list(entries: Any, source: str, where: str) -> list[Rule]:
@@ -210,4 +232,7 @@ def load_rules(rules_path: Path, *, merged_path: str | None) -> RuleSet:
             relative = Path(merged_path).resolve().relative_to(rules_path.resolve().parent).as_posix()
         except ValueError:
             relative = Path(merged_path).as_posix()
-    return parse_rules(document, source=source, file_path=relative)
+    rules = parse_rules(document, source=source, file_path=relative)
+    if isinstance(document, dict) and isinstance(document.get("schema"), str):
+        rules = rules.extended(load_schema_rules(rules_path.parent / document["schema"]))
+    return rules

@@ -42,7 +42,8 @@ def text_format(fmt: str) -> TextFormat:
     if fmt == "toml":
         from statemerge.documents.toml import parse_toml, write_toml
 
-        return TextFormat("TOML", parse_toml, lambda text, old, new, source, donors: write_toml(text, old, new, donors))
+        return TextFormat("TOML", parse_toml,
+                          lambda text, old, new, source, donors: write_toml(text, old, new, donors))
     from statemerge.documents.jsonc import Dialect, parse_jsonc
     from statemerge.documents.jsoncwrite import write_jsonc
 

@@ -137,7 +137,7 @@ class _Writer:
                     rest = ""
             elif (given := self._given(donor, key, value)) is not None:
                 lead, head, body, pre, rest = given
-                if not multiline or "\n" not in lead and index:
+                if not multiline or ("\n" not in lead and index):
                     lead = (indent if multiline else "") + lead.lstrip(" \t\r\n")
                 if comma and not rest:
                     rest = plain_rest

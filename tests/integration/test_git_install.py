@@ -61,7 +61,8 @@ def test_install_adds_only_the_patterns_given(repo: GitRepo) -> None:
     repo.install_driver("*.jsonl", "*.json")
 
     lines = repo.read(".gitattributes").splitlines()
-    assert lines == [f"{p} merge=statemerge" for p in ("*.json", "*.yaml", "*.yml", "*.jsonc", "*.json5", "*.toml", "*.jsonl")]
+    patterns = ("*.json", "*.yaml", "*.yml", "*.jsonc", "*.json5", "*.toml", "*.jsonl")
+    assert lines == [f"{p} merge=statemerge" for p in patterns]
 
 
 def test_install_then_uninstall_leaves_config_and_attributes_as_they_were(repo: GitRepo) -> None:

@@ -2,7 +2,8 @@
 structural merge decides the data; the text written is
 1. the line merge (what `git merge-file` gives), byte for byte, when it is clean and parses back
    to exactly the merged data;
-2. else ours' text with the changed values written in (comments, commas, layout kept);
+2. else ours' text with the changed values written in (comments, commas, layout kept; values
+   another side added copied from its text), with the line merge's edits that do not overlap;
 3. else, when no text holds the data, the line merge with conflict markers, as git would leave
    it, and a conflict that says so: never a silent change.
 Every candidate is parsed back before it is used.
@@ -88,6 +89,14 @@ class _Texts:
             if type(error).__module__.startswith("tomlkit"):
                 raise _Unwritable from None
             raise
+        # the line merge's other edits (a comment theirs added elsewhere) where they do not overlap
+        from statemerge.yamlmerge import _prefer_line_layout
+
+        combined = merge_lines(self.ours_text.splitlines(keepends=True), self.lines.lines("ours"),
+                               written.splitlines(keepends=True))
+        hybrid = "".join(_prefer_line_layout(combined))
+        if hybrid != written and self.holds(hybrid, value):
+            return hybrid
         if self.holds(written, value):
             return written
         raise _Unwritable

@@ -20,30 +20,69 @@ from statemerge.errors import DuplicateKeyError, ParseError
 Dialect = Literal["jsonc", "json5"]
 MAX_DEPTH = 1000
 
-_STRIP = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|,(?=(?:\s|//[^\n]*|/\*[\s\S]*?\*/)*[}\]])')
+_CANDIDATE = re.compile(r'//|/\*|,(?=(?:\s|//[^\n]*|/\*[\s\S]*?\*/)*[}\]])')
+_QUOTE_OR_ESCAPE = re.compile(r'\\.|"')
 _BLANK = re.compile(r"[^\n]")
+
+
+def _syntax(text: str) -> list[tuple[int, int]]:
+    """Where the comments and trailing commas stand (outside strings): (start, end)."""
+    found: list[tuple[int, int]] = []
+    position = last_end = 0
+    while (match := _CANDIDATE.search(text, position)) is not None:
+        start = match.start()
+        line_start = max(text.rfind("\n", 0, start) + 1, last_end)
+        if _inside_string(text[line_start:start]):
+            position = start + 1
+            continue
+        token = match.group()
+        if token == "//":
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+        elif token == "/*":
+            end = text.find("*/", start + 2)
+            if end < 0:
+                break  # unterminated: the reader says where
+            end += 2
+        else:
+            end = start + 1
+            before = start - 1
+            while before >= 0 and text[before] in " \t\r\n":
+                before -= 1
+            if before < 0 or text[before] in ",[{":  # `,,` and `[,` stay for the reader
+                position = end
+                continue
+        found.append((start, end))
+        position = last_end = end
+    return found
+
+
+def _inside_string(line: str) -> bool:
+    """Whether the end of a line's beginning is inside a string (JSON strings do not span
+    lines): an odd number of unescaped quotes before it."""
+    if "\\" not in line:
+        return line.count('"') % 2 == 1
+    inside = False
+    for quote in _QUOTE_OR_ESCAPE.finditer(line):
+        if quote.group() == '"':
+            inside = not inside
+    return inside
 
 
 def has_jsonc_syntax(text: str) -> bool:
     """Whether a text that is not plain JSON has comments or trailing commas outside strings."""
-    return any(not match.group().startswith('"') for match in _STRIP.finditer(text))
+    return bool(_syntax(text))
 
 
 def _strip(text: str) -> str:
     """The text with comments blanked and trailing commas made spaces (positions unchanged)."""
-    def blank(match: re.Match[str]) -> str:
-        token = match.group()
-        if token.startswith('"'):
-            return token
-        if token == ",":  # a trailing comma after a value; `,,` and `[,` stay for the reader
-            before = match.start() - 1
-            while before >= 0 and text[before] in " \t\r\n":
-                before -= 1
-            if before < 0 or text[before] in ",[{":
-                return token
-        return _BLANK.sub(" ", token)
-
-    return _STRIP.sub(blank, text)
+    pieces, position = [], 0
+    for start, end in _syntax(text):
+        pieces.append(text[position:start])
+        pieces.append(_BLANK.sub(" ", text[start:end]))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def parse_jsonc(data: bytes, source: str, dialect: Dialect = "jsonc") -> Any:

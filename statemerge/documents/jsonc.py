@@ -74,10 +74,10 @@ def has_jsonc_syntax(text: str) -> bool:
     return bool(_syntax(text))
 
 
-def _strip(text: str) -> str:
-    """The text with comments blanked and trailing commas made spaces (positions unchanged)."""
+def _strip(text: str, syntax: list[tuple[int, int]]) -> str:
+    """The text with comments and trailing commas (`syntax`) blanked, positions unchanged."""
     pieces, position = [], 0
-    for start, end in _syntax(text):
+    for start, end in syntax:
         pieces.append(text[position:start])
         pieces.append(_BLANK.sub(" ", text[start:end]))
         position = end
@@ -87,13 +87,19 @@ def _strip(text: str) -> str:
 
 def parse_jsonc(data: bytes, source: str, dialect: Dialect = "jsonc") -> Any:
     """Parse JSONC or JSON5 bytes into plain data; errors name `source`, line and column."""
-    from statemerge.documents.jsontext import decode, parse_json
+    from statemerge.documents.jsontext import _parse_exactly, decode, parse_json
 
     text = decode(data, source)
-    if "/" not in text and "," not in text and dialect == "jsonc":
-        return parse_json(data, source)
-    try:
-        return parse_json(_strip(text).encode(), source)
+    syntax = _syntax(text)
+    if not syntax or not text.strip():  # plain JSON: its fast, exact reader
+        try:
+            return parse_json(data, source)
+        except ParseError:
+            if dialect == "jsonc":
+                raise
+            return scan(text, source, dialect)[0]
+    try:  # positions kept: the exact reader's errors point into the original text
+        return _parse_exactly(_strip(text, syntax), source)
     except DuplicateKeyError:
         raise
     except ParseError as strict:

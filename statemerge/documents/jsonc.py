@@ -29,29 +29,34 @@ def _syntax(text: str) -> list[tuple[int, int]]:
     """Where the comments and trailing commas stand (outside strings): (start, end)."""
     found: list[tuple[int, int]] = []
     position = last_end = 0
-    while (match := _CANDIDATE.search(text, position)) is not None:
+    search, rfind, count = _CANDIDATE.search, text.rfind, text.count
+    while (match := search(text, position)) is not None:
         start = match.start()
-        line_start = max(text.rfind("\n", 0, start) + 1, last_end)
-        if _inside_string(text[line_start:start]):
+        line_start = rfind("\n", 0, start) + 1
+        if line_start < last_end:
+            line_start = last_end
+        if (count('"', line_start, start) % 2 if text.find("\\", line_start, start) < 0
+                else _inside_string(text[line_start:start])):
             position = start + 1
             continue
         token = match.group()
+        if token == ",":
+            before = start - 1
+            while before >= 0 and text[before] in " \t\r\n":
+                before -= 1
+            position = start + 1
+            if before >= 0 and text[before] not in ",[{":  # `,,` and `[,` stay for the reader
+                found.append((start, start + 1))
+                last_end = position
+            continue
         if token == "//":
             end = text.find("\n", start)
             end = len(text) if end < 0 else end
-        elif token == "/*":
+        else:
             end = text.find("*/", start + 2)
             if end < 0:
                 break  # unterminated: the reader says where
             end += 2
-        else:
-            end = start + 1
-            before = start - 1
-            while before >= 0 and text[before] in " \t\r\n":
-                before -= 1
-            if before < 0 or text[before] in ",[{":  # `,,` and `[,` stay for the reader
-                position = end
-                continue
         found.append((start, end))
         position = last_end = end
     return found

@@ -179,10 +179,10 @@ def check_bytes(path: str, data: bytes, *, schema: SchemaValidator | None = None
         return markers
     if path.endswith(".jsonl"):
         return event_log_problems(path, data)
-    from statemerge.documents import detect_format, parse_value
+    from statemerge.documents.formats import parse_detected
 
     try:
-        document = parse_value(data, path, detect_format(path))
+        document = parse_detected(data, path)
     except ParseError as error:
         kind = "duplicate-key" if isinstance(error, DuplicateKeyError) else "parse"
         return [Problem(kind, error.reason, error.line, error.column)]

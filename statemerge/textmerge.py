@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from statemerge.documents.jsontext import decode
 from statemerge.errors import InputError
-from statemerge.merging.conflicts import Conflict
 from statemerge.merging.linemerge import LineMerge, merge_lines
 from statemerge.merging.markers import with_markers
 from statemerge.merging.rules import RuleSet
@@ -173,19 +172,8 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
                 chosen.faithful(result.taken("ours")), chosen.faithful(result.taken("theirs")),
                 base=base_text, labels=options.labels, marker_size=options.marker_size).encode()
     except _Unwritable:
-        _line_fallback(outcome, chosen.lines, options, reader.name)
+        from statemerge.yamlmerge import _line_fallback
+
+        _line_fallback(outcome, chosen.lines, options, f"the merged {reader.name} could not be "
+                       "written faithfully; the lines are merged as git would.")
     return outcome
-
-
-def _line_fallback(outcome: MergeOutcome, lines: LineMerge, options: MergeOptions, name: str) -> None:
-    """No text holds the merged data: leave what git would leave, and say so."""
-    outcome.conflicts = [*outcome.conflicts, Conflict(
-        "", "unwritable", note=f"the merged {name} could not be written faithfully; the lines "
-        "are merged as git would.")]
-    if options.conflict in ("ours", "theirs"):
-        outcome.resolved_by = options.conflict
-        outcome.output = "".join(lines.lines(options.conflict)).encode()
-    else:
-        outcome.resolved_by = None
-        outcome.output = lines.with_markers(options.labels, options.marker_size,
-                                            options.diff3).encode()

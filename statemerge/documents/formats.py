@@ -75,9 +75,32 @@ def parse_value(data: bytes, source: str, fmt: Format) -> Any:
 
 
 def read_value(path: str | os.PathLike[str], fmt: str | None = None) -> Any:
-    """Read a JSON/YAML file into plain data."""
+    """Read a JSON/YAML/JSONC/JSON5/TOML file into plain data."""
     name = os.fspath(path)
-    return parse_value(read_bytes(name), name, detect_format(name, fmt))
+    data = read_bytes(name)
+    if fmt is not None:
+        return parse_value(data, name, detect_format(name, fmt))
+    return parse_detected(data, name)
+
+
+def parse_detected(data: bytes, source: str) -> Any:
+    """Parse bytes in the format of their file name; a `.json` file that holds comments or
+    trailing commas is read as JSONC."""
+    from statemerge.errors import DuplicateKeyError, ParseError
+
+    fmt = detect_format(source)
+    try:
+        return parse_value(data, source, fmt)
+    except DuplicateKeyError:
+        raise
+    except ParseError:
+        if fmt != "json":
+            raise
+        from statemerge.documents.jsonc import has_jsonc_syntax
+
+        if not has_jsonc_syntax(data.decode("utf-8", "replace")):
+            raise
+    return parse_value(data, source, "jsonc")
 
 
 def dump_canonical(value: Any) -> bytes:

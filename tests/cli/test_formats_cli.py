@@ -69,3 +69,13 @@ def test_schema_option_keys_lists_from_x_kubernetes_fields(tmp_path: Path) -> No
     assert run("merge", "b.json", "o.json", "t.json", cwd=tmp_path).returncode == 0
     done = run("merge", "b.json", "o.json", "t.json", "--schema", "s.json", cwd=tmp_path)
     assert done.returncode == 1 and "<<<<<<<" in done.stdout
+
+
+def test_check_and_diff_read_a_json_file_with_comments_as_jsonc(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{\n  // why\n  "a": 1,\n}\n')
+    (tmp_path / "b.json").write_text('{"a": 2}\n')
+    assert run("check", "a.json", cwd=tmp_path).returncode == 0
+    done = run("diff", "a.json", "b.json", cwd=tmp_path)
+    assert done.returncode == 1 and "/a" in done.stdout
+    (tmp_path / "bad.json").write_text('{"a": 1,,}')
+    assert "1:9" in run("check", "bad.json", cwd=tmp_path).stdout

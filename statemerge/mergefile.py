@@ -11,6 +11,7 @@ from typing import Any
 
 from statemerge.documents.formats import detect_format
 from statemerge.documents.layout import Document, parse_document
+from statemerge.errors import DuplicateKeyError, ParseError
 from statemerge.mergeoutcome import CONFLICT_STYLES, ConflictStyle, MergeOptions, MergeOutcome
 from statemerge.merging.markers import with_markers
 from statemerge.merging.rules import RuleSet, find_rules_file, load_rules
@@ -29,14 +30,8 @@ def merge_texts(
     if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
         sys.setrecursionlimit(10_000)
     fmt = detect_format(options.path_hint or names[1], options.fmt)
-    if fmt == "json" and options.fmt is None and _jsonc_in_json(base, ours, theirs, names):
-        fmt = "jsonc"  # a .json file with comments or trailing commas: merged as JSONC
     if fmt in ("jsonc", "json5", "toml"):
-        from statemerge.textmerge import merge_text_format
-
-        rules, rules_path = _rules(options)
-        return merge_text_format(base, ours, theirs, fmt=fmt, names=names, options=options,
-                                 rules=rules, rules_path=rules_path)
+        return _merge_text_format(base, ours, theirs, fmt, names, options)
     if fmt == "yaml":
         from statemerge.yamlmerge import merge_yaml
 
@@ -44,15 +39,21 @@ def merge_texts(
         return merge_yaml(base, ours, theirs, names=names, options=options, rules=rules,
                           rules_path=rules_path)
     pieces: dict[bytes, Any] = {}  # identical pieces of the three versions parse once
-    base_doc = parse_document(base, names[0], fmt, empty_is_absent=True, cache=pieces)
-    ours_doc = parse_document(ours, names[1], fmt, cache=pieces)
-    # Identical bytes parse to one value: rule 0 then settles the root at once.
-    if theirs == ours:
-        theirs_doc = ours_doc
-    elif theirs == base and base_doc.value is not ABSENT:
-        theirs_doc = base_doc
-    else:
-        theirs_doc = parse_document(theirs, names[2], fmt, cache=pieces)
+    try:
+        base_doc = parse_document(base, names[0], fmt, empty_is_absent=True, cache=pieces)
+        ours_doc = parse_document(ours, names[1], fmt, cache=pieces)
+        # Identical bytes parse to one value: rule 0 then settles the root at once.
+        if theirs == ours:
+            theirs_doc = ours_doc
+        elif theirs == base and base_doc.value is not ABSENT:
+            theirs_doc = base_doc
+        else:
+            theirs_doc = parse_document(theirs, names[2], fmt, cache=pieces)
+    except ParseError as error:  # a .json file with comments or trailing commas: JSONC
+        if (isinstance(error, DuplicateKeyError) or options.fmt is not None
+                or not _jsonc_in_json(base, ours, theirs)):
+            raise
+        return _merge_text_format(base, ours, theirs, "jsonc", names, options)
     rules, rules_path = _rules(options)
     result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules, sources=names)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,
@@ -71,19 +72,25 @@ def merge_texts(
     return outcome
 
 
-def _jsonc_in_json(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, str]) -> bool:
-    """Whether a side of a `.json` merge holds comments or trailing commas (cheap tests first)."""
-    import re
+def _merge_text_format(base: bytes, ours: bytes, theirs: bytes, fmt: str,
+                       names: tuple[str, str, str], options: MergeOptions) -> MergeOutcome:
+    from statemerge.textmerge import merge_text_format
 
+    rules, rules_path = _rules(options)
+    return merge_text_format(base, ours, theirs, fmt=fmt, names=names, options=options,
+                             rules=rules, rules_path=rules_path)
+
+
+def _jsonc_in_json(base: bytes, ours: bytes, theirs: bytes) -> bool:
+    """Whether a side of a `.json` merge that did not parse holds comments or trailing commas."""
     from statemerge.documents.jsonc import has_jsonc_syntax
 
     for side in (base, ours, theirs):
-        if b"//" in side or b"/*" in side or re.search(rb",\s*[]}]", side):
-            try:
-                if has_jsonc_syntax(side.decode()):
-                    return True
-            except UnicodeDecodeError:
-                return False
+        try:
+            if has_jsonc_syntax(side.decode()):
+                return True
+        except UnicodeDecodeError:
+            return False
     return False
 
 

@@ -28,26 +28,26 @@ _BLANK = re.compile(r"[^\n]")
 def _syntax(text: str) -> list[tuple[int, int]]:
     """Where the comments and trailing commas stand (outside strings): (start, end)."""
     found: list[tuple[int, int]] = []
-    position = last_end = 0
-    search, rfind, count = _CANDIDATE.search, text.rfind, text.count
-    while (match := search(text, position)) is not None:
+    last_end = 0
+    rfind, count, find = text.rfind, text.count, text.find
+    for match in _CANDIDATE.finditer(text):
         start = match.start()
+        if start < last_end:  # inside a comment already found
+            continue
         line_start = rfind("\n", 0, start) + 1
         if line_start < last_end:
             line_start = last_end
-        if (count('"', line_start, start) % 2 if text.find("\\", line_start, start) < 0
+        if (count('"', line_start, start) % 2 if find("\\", line_start, start) < 0
                 else _inside_string(text[line_start:start])):
-            position = start + 1
             continue
         token = match.group()
         if token == ",":
             before = start - 1
             while before >= 0 and text[before] in " \t\r\n":
                 before -= 1
-            position = start + 1
             if before >= 0 and text[before] not in ",[{":  # `,,` and `[,` stay for the reader
                 found.append((start, start + 1))
-                last_end = position
+                last_end = start + 1
             continue
         if token == "//":
             end = text.find("\n", start)
@@ -58,7 +58,7 @@ def _syntax(text: str) -> list[tuple[int, int]]:
                 break  # unterminated: the reader says where
             end += 2
         found.append((start, end))
-        position = last_end = end
+        last_end = end
     return found
 
 

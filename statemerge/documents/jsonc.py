@@ -84,7 +84,7 @@ def _strip(text: str, syntax: list[tuple[int, int]]) -> str:
     pieces, position = [], 0
     for start, end in syntax:
         pieces.append(text[position:start])
-        pieces.append(_BLANK.sub(" ", text[start:end]))
+        pieces.append(" " if end - start == 1 else _BLANK.sub(" ", text[start:end]))
         position = end
     pieces.append(text[position:])
     return "".join(pieces)

@@ -86,11 +86,11 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="Write the changes as JSON.")] = False,
 ) -> None:
     """Show what changed from OLD to NEW, path by path. Exit 0 same, 1 different, 2 trouble."""
-    from statemerge.documents import read_value
+    from statemerge.documents.formats import read_detected
     from statemerge.report import diff as report
 
     with handled():
-        changes = report.structural_diff(read_value(old), read_value(new))
+        changes = report.structural_diff(read_detected(old), read_detected(new))
         if as_json:
             sys.stdout.write(report.diff_json(changes) + "\n")
         else:

@@ -77,10 +77,14 @@ def parse_value(data: bytes, source: str, fmt: Format) -> Any:
 def read_value(path: str | os.PathLike[str], fmt: str | None = None) -> Any:
     """Read a JSON/YAML/JSONC/JSON5/TOML file into plain data."""
     name = os.fspath(path)
-    data = read_bytes(name)
-    if fmt is not None:
-        return parse_value(data, name, detect_format(name, fmt))
-    return parse_detected(data, name)
+    return parse_value(read_bytes(name), name, detect_format(name, fmt))
+
+
+def read_detected(path: str | os.PathLike[str]) -> Any:
+    """`read_value`, with a `.json` file that holds comments or trailing commas read as JSONC
+    (for commands that only read, such as `diff`)."""
+    name = os.fspath(path)
+    return parse_detected(read_bytes(name), name)
 
 
 def parse_detected(data: bytes, source: str) -> Any:

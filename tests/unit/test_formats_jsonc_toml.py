@@ -126,3 +126,32 @@ def test_conflict_objects_are_written_as_toml_tables() -> None:
     assert outcome.exit_code == 1
     assert parse_value(outcome.output, "o", "toml") == {
         "a": 5, "b": {"$conflict": {"base": 2, "ours": 3, "theirs": 4}}}
+
+
+@pytest.mark.parametrize(("base", "ours", "theirs", "output", "conflicts"), [
+    # keys added by both sides at the end of a table that another table follows
+    ('[server]\nport = 80\n\n[log]\nlevel = "info"\n',
+     '[server]\nport = 80\nhost = "a"\n\n[log]\nlevel = "info"\n',
+     '[server]\nport = 80\ntimeout = 5\n\n[log]\nlevel = "info"\n',
+     '[server]\nport = 80\nhost = "a"\ntimeout = 5\n\n[log]\nlevel = "info"\n', []),
+    # the same key added with the same value: once
+    ('[s]\nport = 80\n', '[s]\nport = 80\nhost = "a"\n', '[s]\nport = 80\nhost = "a"\n',
+     '[s]\nport = 80\nhost = "a"\n', []),
+    # the same key added in two places with two values: one conflict, around ours' line
+    ('[s]\nport = 80\nx = 1\n', '[s]\nhost = "a"\nport = 80\nx = 1\n',
+     '[s]\nport = 80\nx = 1\nhost = "b"\n',
+     '[s]\n<<<<<<< ours\nhost = "a"\n=======\nhost = "b"\n>>>>>>> theirs\nport = 80\nx = 1\n',
+     ["/s/host"]),
+    # dotted keys stay dotted; a quoted key with a dot is another key
+    ('site.name = "a"\n"site.port" = 1\n', 'site.name = "b"\n"site.port" = 1\n',
+     'site.name = "a"\n"site.port" = 2\nsite.tls = true\n',
+     'site.name = "b"\n"site.port" = 2\nsite.tls = true\n', []),
+    # a change at the start against a deletion there
+    ('z = 1\na = 1\n', 'z = 7\na = 1\n', 'a = 1\n',
+     '<<<<<<< ours\nz = 7\n=======\n>>>>>>> theirs\na = 1\n', ["/z"]),
+])
+def test_toml_keys_tables_and_conflicts(base: str, ours: str, theirs: str, output: str,
+                                        conflicts: list[str]) -> None:
+    outcome = merged(base, ours, theirs, "x.toml")
+    assert outcome.output.decode() == output
+    assert [conflict.path for conflict in outcome.conflicts] == conflicts

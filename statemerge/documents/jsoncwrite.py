@@ -36,9 +36,16 @@ class _Donor:
             return _Donor(self.text, members[key].node, value[key])
         return None
 
-    def member(self, key: str) -> Member | None:
-        members = self.node.members if isinstance(self.value, dict) else None
-        return next((m for m in members or () if m.key == key), None)
+    def member(self, key: str | None, value: Any) -> Member | None:
+        """The member with this key holding `value` (in an array: the item equal to it)."""
+        members = self.node.members or []
+        if isinstance(self.value, dict) and key is not None:
+            found = next((m for m in members if m.key == key), None)
+            return found if found is not None and same(self.value[key], value) else None
+        if isinstance(self.value, list) and key is None:
+            return next((m for m, item in zip(members, self.value, strict=False)
+                         if same(item, value) and type(item) is type(value)), None)
+        return None
 
 
 def write_jsonc(text: str, old: Any, new: Any, source: str, dialect: Dialect,
@@ -80,7 +87,7 @@ class _Writer:
                                  donor)
         if members and isinstance(old, list) and isinstance(new, list) and new:
             return self._rebuild(node, list(zip([None] * len(old), members, old, strict=True)),
-                                 [(None, item) for item in new], None)
+                                 [(None, item) for item in new], donor)
         return self.render(new, self._line_indent(node.start))
 
     def _in_place(self, node: Node, triples: list[tuple[Member, Any, Any]],
@@ -159,8 +166,8 @@ class _Writer:
                ) -> tuple[str, str, str, str, str] | None:
         """A new member as the donor wrote it: (lead, key and separator, value, before its
         comma, after its comma), when the donor holds it with this value."""
-        member = donor.member(key) if donor is not None and key is not None else None
-        if donor is None or member is None or not same(donor.value[key], value):
+        member = donor.member(key, value) if donor is not None else None
+        if donor is None or member is None:
             return None
         text = donor.text
         lead = text[member.lead_start:member.start]

@@ -80,14 +80,14 @@ def test_a_json_file_with_comments_merges_as_jsonc_and_keeps_them() -> None:
     assert outcome.clean and outcome.output == b'{\n  // who\n  "a": 10,\n  "b": 20,\n}\n'
 
 
-def test_when_the_lines_conflict_the_writer_keeps_comments_and_trailing_commas() -> None:
+def test_when_the_lines_conflict_the_writer_keeps_comments_commas_and_theirs_new_comment() -> None:
     base = '{\n  "list": [\n    "a", // first\n  ],\n  "n": 1, // count\n}\n'
     ours = '{\n  "list": [\n    "a", // first\n    "b",\n  ],\n  "n": 2, // count\n}\n'
     theirs = '{\n  "list": [\n    "a", // first\n    "c", // third\n  ],\n  "n": 1, // count\n}\n'
     outcome = merged(base, ours, theirs, "x.jsonc")
     assert outcome.clean
     assert outcome.output.decode() == (
-        '{\n  "list": [\n    "a", // first\n    "b",\n    "c",\n  ],\n  "n": 2, // count\n}\n')
+        '{\n  "list": [\n    "a", // first\n    "b",\n    "c", // third\n  ],\n  "n": 2, // count\n}\n')
 
 
 def test_json5_output_stays_json5() -> None:

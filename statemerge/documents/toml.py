@@ -101,5 +101,30 @@ def _apply(container: Any, old: dict[str, Any], new: dict[str, Any], depth: int,
                 _apply(target[index], was, now, depth + 1, None)
         elif (item := given(key, value)) is not None and not isinstance(value, dict):
             container[key] = item
-        else:
+        elif not (isinstance(before, list) and isinstance(value, list)
+                  and _edit_array(container[key], before, value)):
             container[key] = _item(value, depth)
+
+
+def _edit_array(array: Any, before: list[Any], after: list[Any]) -> bool:
+    """Turn tomlkit's array (holding `before`) into `after` by inserting and deleting items,
+    so the other items keep their lines and comments; False when it is not such an array."""
+    from difflib import SequenceMatcher
+
+    import tomlkit.items
+
+    from statemerge.jsonvalue import identity
+
+    if not isinstance(array, tomlkit.items.Array) or any(
+            isinstance(element, dict) for element in [*before, *after]):
+        return False
+    matcher = SequenceMatcher(None, [identity(e) for e in before], [identity(e) for e in after],
+                              autojunk=False)
+    for tag, start, end, new_start, new_end in reversed(matcher.get_opcodes()):
+        if tag == "equal":
+            continue
+        for index in range(end - 1, start - 1, -1):
+            del array[index]
+        for offset, element in enumerate(after[new_start:new_end]):
+            array.insert(start + offset, element)
+    return True

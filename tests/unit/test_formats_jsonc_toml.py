@@ -155,3 +155,13 @@ def test_toml_keys_tables_and_conflicts(base: str, ours: str, theirs: str, outpu
     outcome = merged(base, ours, theirs, "x.toml")
     assert outcome.output.decode() == output
     assert [conflict.path for conflict in outcome.conflicts] == conflicts
+
+
+def test_toml_array_both_sides_extend_keeps_its_lines_and_comments() -> None:
+    base = '[project]\ndependencies = [\n    "httpx>=0.27",\n    "pydantic>=2",  # v1 is gone\n]\n'
+    ours = base.replace("gone\n", 'gone\n    "rich>=13",\n')
+    theirs = base.replace("gone\n", 'gone\n    "typer>=0.12",\n').replace('    "httpx>=0.27",\n', "")
+    outcome = merged(base, ours, theirs, "pyproject.toml")
+    assert outcome.clean and outcome.output.decode() == (
+        '[project]\ndependencies = [\n    "pydantic>=2",  # v1 is gone\n    "rich>=13",\n'
+        '    "typer>=0.12",\n]\n')

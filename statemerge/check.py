@@ -181,11 +181,11 @@ def check_bytes(path: str, data: bytes, *, schema: SchemaValidator | None = None
         return markers
     if path.endswith(".jsonl"):
         return json_lines_problems(path, data)
-    from statemerge.documents import detect_format, parse_value
+    from statemerge.documents.formats import detect_format, parse_detected
 
     fmt = detect_format(path)
     try:
-        document = parse_value(data, path, fmt)
+        document = parse_detected(data, path)
     except ParseError as error:
         kind = "duplicate-key" if isinstance(error, DuplicateKeyError) else "parse"
         return [Problem(kind, error.reason, error.line, error.column)]

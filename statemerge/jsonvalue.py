@@ -15,6 +15,7 @@ ValueError: NaN is not a JSON value
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import sys
@@ -61,6 +62,8 @@ def json_default(value: Any) -> Any:
         return {"$alias": value.name}
     if isinstance(value, Tagged):
         return {"$tag": value.tag, "value": value.value}
+    if isinstance(value, datetime.date | datetime.time):  # TOML's dates and times
+        return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 

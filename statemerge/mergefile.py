@@ -11,6 +11,7 @@ from typing import Any
 
 from statemerge.documents.formats import detect_format
 from statemerge.documents.layout import Document, parse_document
+from statemerge.errors import DuplicateKeyError, ParseError
 from statemerge.mergeoutcome import CONFLICT_STYLES, ConflictStyle, MergeOptions, MergeOutcome
 from statemerge.merging.markers import with_markers
 from statemerge.merging.rules import RuleSet
@@ -29,6 +30,8 @@ def merge_texts(
     if sys.getrecursionlimit() < 10_000:  # documents may nest 1,000 levels; a merge recurses
         sys.setrecursionlimit(10_000)
     fmt = detect_format(options.path_hint or names[1], options.fmt)
+    if fmt in ("jsonc", "json5", "toml"):
+        return _merge_text_format(base, ours, theirs, fmt, names, options)
     if fmt == "yaml":
         from statemerge.yamlmerge import merge_yaml
 
@@ -36,15 +39,21 @@ def merge_texts(
         return merge_yaml(base, ours, theirs, names=names, options=options, rules=rules,
                           rules_path=rules_path)
     pieces: dict[bytes, Any] = {}  # identical pieces of the three versions parse once
-    base_doc = parse_document(base, names[0], fmt, empty_is_absent=True, cache=pieces)
-    ours_doc = parse_document(ours, names[1], fmt, cache=pieces)
-    # Identical bytes parse to one value: rule 0 then settles the root at once.
-    if theirs == ours:
-        theirs_doc = ours_doc
-    elif theirs == base and base_doc.value is not ABSENT:
-        theirs_doc = base_doc
-    else:
-        theirs_doc = parse_document(theirs, names[2], fmt, cache=pieces)
+    try:
+        base_doc = parse_document(base, names[0], fmt, empty_is_absent=True, cache=pieces)
+        ours_doc = parse_document(ours, names[1], fmt, cache=pieces)
+        # Identical bytes parse to one value: rule 0 then settles the root at once.
+        if theirs == ours:
+            theirs_doc = ours_doc
+        elif theirs == base and base_doc.value is not ABSENT:
+            theirs_doc = base_doc
+        else:
+            theirs_doc = parse_document(theirs, names[2], fmt, cache=pieces)
+    except ParseError as error:  # a .json file with comments or trailing commas: JSONC
+        if (isinstance(error, DuplicateKeyError) or options.fmt is not None
+                or not _jsonc_in_json(base, ours, theirs)):
+            raise
+        return _merge_text_format(base, ours, theirs, "jsonc", names, options)
     rules, rules_path = _rules(options)
     result = merge(base_doc.value, ours_doc.value, theirs_doc.value, rules, sources=names,
                    answers=options.answers)
@@ -62,6 +71,28 @@ def merge_texts(
     else:
         outcome.output = _markers(ours_doc, theirs_doc, result, options).encode()
     return outcome
+
+
+def _merge_text_format(base: bytes, ours: bytes, theirs: bytes, fmt: str,
+                       names: tuple[str, str, str], options: MergeOptions) -> MergeOutcome:
+    from statemerge.textmerge import merge_text_format
+
+    rules, rules_path = _rules(options)
+    return merge_text_format(base, ours, theirs, fmt=fmt, names=names, options=options,
+                             rules=rules, rules_path=rules_path)
+
+
+def _jsonc_in_json(base: bytes, ours: bytes, theirs: bytes) -> bool:
+    """Whether a side of a `.json` merge that did not parse holds comments or trailing commas."""
+    from statemerge.documents.jsonc import has_jsonc_syntax
+
+    for side in (base, ours, theirs):
+        try:
+            if has_jsonc_syntax(side.decode()):
+                return True
+        except UnicodeDecodeError:
+            return False
+    return False
 
 
 LINE_MERGE_LIMIT = 1 << 20  # larger JSON files skip the line merge: the writer is exact and fast
@@ -112,6 +143,9 @@ def _rules(options: MergeOptions) -> tuple[RuleSet, str | None]:
         path = find_rules_file(Path(options.path_hint))
     else:
         path = None
-    if path is None:
-        return RuleSet(), None
-    return load_rules(path, merged_path=options.path_hint), str(path)
+    rules = RuleSet() if path is None else load_rules(path, merged_path=options.path_hint)
+    if options.schema_file is not None:
+        from statemerge.rulesfile import load_schema_rules
+
+        rules = rules.extended(load_schema_rules(Path(options.schema_file)))
+    return rules, None if path is None else str(path)

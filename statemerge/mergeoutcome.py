@@ -26,6 +26,7 @@ class MergeOptions:
     rules_file: str | None = None  # an explicit rules file; None: discover next to path_hint
     path_hint: str | None = None  # the file's path (in the repository): format and rules discovery
     answers: Mapping[str, Answer] | None = None  # by conflict id: given or remembered answers
+    schema_file: str | None = None  # a JSON Schema: list identities (x-kubernetes-list-*)
 
 
 @dataclass

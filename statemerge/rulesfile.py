@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from statemerge.errors import InputError, RulesError
-from statemerge.merging.rules import RuleSet, parse_rules
+from statemerge.merging.rules import Rule, RuleSet, parse_rules, schema_rules
 
 RULES_FILE_NAME = ".statemerge.yaml"
 
@@ -58,7 +58,17 @@ def load_rules(rules_path: str | Path, *, merged_path: str | None) -> RuleSet:
             relative = Path(merged_path).resolve().relative_to(path.resolve().parent).as_posix()
         except ValueError:
             relative = Path(merged_path).as_posix()
-    return parse_rules(document, source=source, file_path=relative)
+    rules = parse_rules(document, source=source, file_path=relative)
+    if isinstance(document, dict) and isinstance(document.get("schema"), str):
+        rules = rules.extended(load_schema_rules(path.parent / document["schema"]))
+    return rules
+
+
+def load_schema_rules(schema_path: str | Path) -> tuple[Rule, ...]:
+    """The list rules of a JSON Schema file (JSON or YAML): x-kubernetes-list-* identities."""
+    from statemerge.documents import read_value
+
+    return schema_rules(read_value(schema_path))
 
 
 def rules_notice(merged_file: str, rules_file: str, resolved: int) -> str:

@@ -135,11 +135,15 @@ def merge_yaml(base: bytes, ours: bytes, theirs: bytes, *, names: tuple[str, str
     return outcome
 
 
-def _line_fallback(outcome: MergeOutcome, lines: LineMerge, options: MergeOptions) -> None:
-    """No text holds the merged data: leave what git would leave, and say so."""
-    outcome.conflicts = [*outcome.conflicts, Conflict(
-        "", "unwritable", note="the merged YAML could not be written faithfully (anchors, "
-        "aliases or layout it cannot keep); the lines are merged as git would.")]
+_UNWRITABLE = ("the merged YAML could not be written faithfully (anchors, aliases or layout it "
+               "cannot keep); the lines are merged as git would.")
+
+
+def _line_fallback(outcome: MergeOutcome, lines: LineMerge, options: MergeOptions,
+                   note: str = _UNWRITABLE) -> None:
+    """No text holds the merged data: leave what git would leave, and say so (also for the
+    formats of `textmerge`, with their own `note`)."""
+    outcome.conflicts = [*outcome.conflicts, Conflict("", "unwritable", note=note)]
     if options.conflict in ("ours", "theirs"):
         outcome.resolved_by = options.conflict
         outcome.output = "".join(lines.lines(options.conflict)).encode()

@@ -93,11 +93,11 @@ def diff(
 
     Example: statemerge diff before.json after.yaml
     """
-    from statemerge.documents import read_value
+    from statemerge.documents.formats import read_detected
     from statemerge.report import diff as report
 
     with handled():
-        changes = _diff(read_value(old), read_value(new))
+        changes = _diff(read_detected(old), read_detected(new))
         if as_json:
             sys.stdout.write(report.diff_json(changes) + "\n")
         else:

@@ -31,11 +31,15 @@ def merge(
     theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Their version.")],
     output: Annotated[Path | None, typer.Option(*VALUED_OPTIONS["output"],
                                                 help="Write here (atomically), not stdout.")] = None,
-    fmt: Annotated[Fmt | None, typer.Option(*VALUED_OPTIONS["fmt"],
-                                            help="json or yaml (default: by extension).")] = None,
+    fmt: Annotated[Fmt | None, typer.Option(
+        *VALUED_OPTIONS["fmt"],
+        help="json, yaml, jsonc, json5 or toml (default: by extension).")] = None,
     rules: Annotated[Path | None, typer.Option(
         *VALUED_OPTIONS["rules"],
         help="Rules file (default: .statemerge.yaml next to OURS or above).")] = None,
+    schema: Annotated[Path | None, typer.Option(
+        *VALUED_OPTIONS["schema"],
+        help="JSON Schema whose x-kubernetes-list-* fields say how lists are keyed.")] = None,
     conflict: Annotated[Style, typer.Option(
         *VALUED_OPTIONS["conflict"],
         help="markers: git-style blocks; object: {$conflict: ...} in place; "
@@ -70,7 +74,7 @@ def typer_request(params: Mapping[str, Any]) -> MergeRequest:
         params["base"], params["ours"], params["theirs"], output=params["output"],
         fmt=fmt.value if fmt else None, rules=params["rules"], conflict=conflict.value,
         diff3=params["diff3"], labels=params["label"] or (), marker_size=params["marker_size"],
-        report_json=params["report_json"], quiet=params["quiet"],
+        report_json=params["report_json"], quiet=params["quiet"], schema=params["schema"],
         resolutions=params["resolutions"], remember=not params["no_remember"],
     )
 

@@ -27,6 +27,7 @@ class MergeRequest:
     output: str | None = None
     fmt: str | None = None
     rules: str | None = None
+    schema: str | None = None
     conflict: str = "markers"
     diff3: bool = False
     labels: tuple[str, ...] = ()
@@ -45,6 +46,7 @@ VALUED_OPTIONS: dict[str, tuple[str, ...]] = {
     "output": ("-o", "--output"),
     "fmt": ("--format",),
     "rules": ("--rules",),
+    "schema": ("--schema",),
     "conflict": ("--conflict",),
     "labels": ("-L", "--label"),
     "marker_size": ("--marker-size",),
@@ -52,7 +54,7 @@ VALUED_OPTIONS: dict[str, tuple[str, ...]] = {
     "resolutions": ("--resolutions",),
 }
 FLAG_OPTIONS: dict[str, tuple[str, ...]] = {"diff3": ("--diff3",), "quiet": ("-q", "--quiet")}
-PATH_FIELDS = ("output", "rules", "report_json", "resolutions")
+PATH_FIELDS = ("output", "rules", "report_json", "resolutions", "schema")
 
 
 def merge_request(
@@ -71,6 +73,7 @@ def merge_request(
     quiet: bool = DEFAULTS.quiet,
     resolutions: str | Path | None = None,
     remember: bool = DEFAULTS.remember,
+    schema: str | Path | None = None,
 ) -> MergeRequest:
     """The request for `merge` from either parser, paths spelled as `pathlib` spells them (as
     Typer hands them over: `a//b/./c` is `a/b/c`)."""
@@ -79,6 +82,7 @@ def merge_request(
         rules=_path_or_none(rules), conflict=conflict, diff3=diff3, labels=tuple(labels),
         marker_size=marker_size, report_json=_path_or_none(report_json), quiet=quiet,
         resolutions=_path_or_none(resolutions), remember=remember,
+        schema=_path_or_none(schema),
     )
 
 
@@ -122,7 +126,8 @@ def _run(request: MergeRequest) -> int:
     options = MergeOptions(conflict=request.conflict, diff3=request.diff3,
                            labels=(labels[0], labels[1], labels[2]),
                            marker_size=request.marker_size, fmt=request.fmt,
-                           rules_file=request.rules, path_hint=request.ours)
+                           rules_file=request.rules, path_hint=request.ours,
+                           schema_file=request.schema)
     outcome = _merge(request, (sides[0], sides[1], sides[2]), names, options)
     for target in (request.report_json, request.output):
         if target is not None:

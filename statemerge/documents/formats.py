@@ -8,19 +8,35 @@ from typing import Any, Literal
 
 from statemerge.errors import InputError, UsageError
 
-Format = Literal["json", "yaml"]
-FORMATS: tuple[Format, ...] = ("json", "yaml")
+Format = Literal["json", "yaml", "jsonc", "json5", "toml"]
+FORMATS: tuple[Format, ...] = ("json", "yaml", "jsonc", "json5", "toml")
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SUFFIXES: dict[str, Format] = {".jsonc": "jsonc", ".json5": "json5", ".toml": "toml"}
+# .json files that are JSON with comments by convention (TypeScript, VS Code, dev containers)
+JSONC_NAMES = ("tsconfig*.json", "jsconfig*.json", "devcontainer.json", ".devcontainer.json",
+               ".vscode/*.json", "*/.vscode/*.json", ".eslintrc.json", "*.code-workspace")
 
 
 def detect_format(name: str, override: str | None = None) -> Format:
-    """The format for a file name (`.yaml`/`.yml` is YAML, anything else JSON), or the override."""
+    """The format for a file name (`.yaml`/`.yml` YAML, `.jsonc`/`.json5`/`.toml` as named, the
+    usual JSON-with-comments files JSONC, anything else JSON), or the override."""
     if override is not None:
         if override not in FORMATS:
-            raise InputError(f"Unknown format {override!r}: use json or yaml.")
-        return "yaml" if override == "yaml" else "json"
-    return "yaml" if name.lower().endswith(YAML_SUFFIXES) else "json"
+            raise InputError(f"Unknown format {override!r}: use {', '.join(FORMATS)}.")
+        return next(fmt for fmt in FORMATS if fmt == override)
+    lowered = name.lower().replace("\\", "/")
+    if lowered.endswith(YAML_SUFFIXES):
+        return "yaml"
+    for suffix, fmt in SUFFIXES.items():
+        if lowered.endswith(suffix):
+            return fmt
+    import fnmatch
+
+    base = lowered.rsplit("/", 1)[-1]
+    if any(fnmatch.fnmatchcase(base if "/" not in glob else lowered, glob) for glob in JSONC_NAMES):
+        return "jsonc"
+    return "json"
 
 
 MAX_INPUT_ENV = "STATEMERGE_MAX_INPUT"
@@ -128,7 +144,16 @@ def _read_error(name: str, error: OSError) -> InputError:
 
 
 def parse_value(data: bytes, source: str, fmt: Format) -> Any:
-    """Parse JSON or YAML bytes into plain data; errors name `source`, line and column."""
+    """Parse JSON, YAML, JSONC, JSON5 or TOML bytes into plain data; errors name `source`, line
+    and column."""
+    if fmt == "toml":
+        from statemerge.documents.toml import parse_toml
+
+        return parse_toml(data, source)
+    if fmt in ("jsonc", "json5"):
+        from statemerge.documents.jsonc import parse_jsonc
+
+        return parse_jsonc(data, source, "json5" if fmt == "json5" else "jsonc")
     if fmt == "yaml":
         from statemerge.documents.yaml import parse_yaml_plain
 
@@ -139,9 +164,36 @@ def parse_value(data: bytes, source: str, fmt: Format) -> Any:
 
 
 def read_value(path: str | os.PathLike[str], fmt: str | None = None) -> Any:
-    """Read a JSON/YAML file into plain data."""
+    """Read a JSON/YAML/JSONC/JSON5/TOML file into plain data."""
     name = os.fspath(path)
     return parse_value(read_bytes(name), name, detect_format(name, fmt))
+
+
+def read_detected(path: str | os.PathLike[str]) -> Any:
+    """`read_value`, with a `.json` file that holds comments or trailing commas read as JSONC
+    (for commands that only read, such as `diff`)."""
+    name = os.fspath(path)
+    return parse_detected(read_bytes(name), name)
+
+
+def parse_detected(data: bytes, source: str) -> Any:
+    """Parse bytes in the format of their file name; a `.json` file that holds comments or
+    trailing commas is read as JSONC."""
+    from statemerge.errors import DuplicateKeyError, ParseError
+
+    fmt = detect_format(source)
+    try:
+        return parse_value(data, source, fmt)
+    except DuplicateKeyError:
+        raise
+    except ParseError:
+        if fmt != "json":
+            raise
+        from statemerge.documents.jsonc import has_jsonc_syntax
+
+        if not has_jsonc_syntax(data.decode("utf-8", "replace")):
+            raise
+    return parse_value(data, source, "jsonc")
 
 
 def dump_canonical(value: Any) -> bytes:

@@ -22,7 +22,7 @@ from statemerge.errors import InputError, RulesError, UsageError, error_line
 from statemerge.git.runner import git_output, run_git
 
 DRIVER = "statemerge"
-DEFAULT_PATTERNS = ("*.json", "*.yaml", "*.yml")
+DEFAULT_PATTERNS = ("*.json", "*.yaml", "*.yml", "*.jsonc", "*.json5", "*.toml")
 DRIVER_USAGE = "merge-driver [--timeout=SECONDS] %O %A %B %L %P [%S %X %Y]"
 TIMEOUT_ENV = "STATEMERGE_DRIVER_TIMEOUT"
 DEFAULT_TIMEOUT = 180.0  # seconds; past it the file is merged by git merge-file

@@ -10,14 +10,14 @@ objects: then the records merge field by field). Insertions never conflict (exce
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from statemerge.merging.diff import opcodes
+from statemerge.merging.listkeys import ListKey, first_key, kubernetes_keys
 from statemerge.merging.ordering import merged_order
 from statemerge.merging.renames import follow_renames
-from statemerge.merging.rules import Tokens
+from statemerge.merging.rules import Rule, Tokens
 from statemerge.merging.strategies import union
 from statemerge.merging.values import ABSENT, identity, same
 
@@ -37,49 +37,35 @@ def merge_arrays(merger: Merger, base: list[Any], ours: list[Any], theirs: list[
     if mode == "union":
         return union(base, ours, theirs)
     if mode in (None, "keyed"):
-        candidates = (rule.key,) if rule is not None and rule.key else KEY_FIELDS
-        key_field = keyed_field((base, ours, theirs), candidates)
-        if key_field is not None:
-            return merge_keyed(merger, key_field, base, ours, theirs, path)
+        key = first_key((base, ours, theirs), _candidates(rule, path))
+        if key is not None:
+            return merge_keyed(merger, key, base, ours, theirs, path)
     return merge_sequence(merger, base, ours, theirs, path, strict=mode == "sequence")
 
 
-def keyed_field(versions: Sequence[list[Any]], candidates: Sequence[str]) -> str | None:
-    """The first identity field that every element of every version has, unique per version."""
-    for candidate in candidates:
-        if all(_identifies(version, candidate) for version in versions):
-            return candidate
-    return None
+def _candidates(rule: Rule | None, path: Tokens) -> tuple[ListKey, ...]:
+    """The identities to try: the rule's key, else Kubernetes' for this list, else the usual."""
+    if rule is not None and rule.keys:
+        return (ListKey(rule.keys),)
+    if rule is not None and rule.key:
+        return (ListKey((rule.key,)),)
+    return (*kubernetes_keys(path), *_USUAL)
 
 
-def _identifies(array: list[Any], name: str) -> bool:
-    seen: set[Any] = set()
-    for element in array:
-        if not isinstance(element, dict):
-            return False
-        value = element.get(name)
-        if value is None or isinstance(value, dict | list):
-            return False
-        key = identity(value)
-        if key in seen:
-            return False
-        seen.add(key)
-    return True
+_USUAL = tuple(ListKey((name,)) for name in KEY_FIELDS)
 
 
-def merge_keyed(merger: Merger, key_field: str, base: list[Any], ours: list[Any],
+def merge_keyed(merger: Merger, key: ListKey, base: list[Any], ours: list[Any],
                 theirs: list[Any], path: Tokens) -> Any:
-    """An array of records merged as an ordered map from each record's identity field."""
+    """An array of records merged as an ordered map from each record's identity."""
     by_base, by_ours, by_theirs = (
-        {identity(element[key_field]): element for element in version}
-        for version in (base, ours, theirs)
-    )
-    by_ours = follow_renames(by_base, by_ours, by_theirs, key_field)
-    by_theirs = follow_renames(by_base, by_theirs, by_ours, key_field)
+        {key.of(element): element for element in version} for version in (base, ours, theirs))
+    if key.plain_field is not None:
+        by_ours = follow_renames(by_base, by_ours, by_theirs, key.plain_field)
+        by_theirs = follow_renames(by_base, by_theirs, by_ours, key.plain_field)
     if len(by_ours) + len(by_theirs) != len(ours) + len(theirs):
         by_ours, by_theirs = (  # two renames onto one base record: leave them as they are
-            {identity(element[key_field]): element for element in version}
-            for version in (ours, theirs))
+            {key.of(element): element for element in version} for version in (ours, theirs))
     keys = list(by_ours)
     keys.extend(key for key in by_theirs if key not in by_ours)
     keys.extend(key for key in by_base if key not in by_ours and key not in by_theirs)

@@ -29,7 +29,8 @@ from statemerge.pointer import unescape
 
 STRATEGIES = ("ours", "theirs", "base", "sum", "max", "min", "lww", "union")
 LIST_MODES = ("keyed", "sequence", "atomic", "union")
-RULE_FIELDS = {"path", "strategy", "timestamp", "list", "key"}
+RULE_FIELDS = {"path", "strategy", "timestamp", "list", "key", "compare"}
+COMPARISONS = ("semver", "version")
 
 Tokens = tuple[str, ...]
 
@@ -43,7 +44,9 @@ class Rule:
     strategy: str | None = None
     timestamp: str | None = None
     list_mode: str | None = None
-    key: str | None = None
+    key: str | None = None  # the first identity field (or JSON Pointer) of `keys`
+    compare: str | None = None  # max/min: order strings as versions (semver | version)
+    keys: tuple[str, ...] = ()  # `key:` fields or JSON Pointers inside the item; all together
 
     def matches(self, tokens: Tokens) -> bool:
         """Whether the pattern matches this exact path."""
@@ -113,6 +116,10 @@ class RuleSet:
     def __bool__(self) -> bool:
         return bool(self.rules)
 
+    def extended(self, more: tuple[Rule, ...]) -> RuleSet:
+        """These rules, then `more` (a schema's list identities)."""
+        return RuleSet(self.rules + more)
+
     def for_conflict(self, tokens: Tokens) -> Rule | None:
         """The first rule with a strategy that covers a conflict at `tokens`."""
         for rule in self.rules:
@@ -146,7 +153,7 @@ def parse_rules(document: Any, *, source: str, file_path: str | None = None) -> 
         return RuleSet()
     if not isinstance(document, dict):
         raise RulesError(f"{source}: a rules file is a mapping with `rules:` and/or `files:`.")
-    unknown = set(document) - {"rules", "files"}
+    unknown = set(document) - {"rules", "files", "schema"}
     if unknown:
         raise RulesError(f"{source}: unknown top-level field {sorted(unknown)[0]!r}.")
     general = _parse_list(document.get("rules", []), source, "rules")
@@ -158,7 +165,18 @@ def parse_rules(document: Any, *, source: str, file_path: str | None = None) -> 
         parsed = _parse_list(entries, source, f"files[{glob!r}]")
         if file_path is not None and fnmatch.fnmatch(file_path, str(glob)):
             specific.extend(parsed)
+    if document.get("schema") is not None and not isinstance(document["schema"], str):
+        raise RulesError(f"{source}: `schema:` is the path of a JSON Schema file.")
     return RuleSet(tuple(specific + general))
+
+
+def schema_rules(schema: Any) -> tuple[Rule, ...]:
+    """List rules from a JSON Schema's x-kubernetes-list-* fields (after the file's own rules)."""
+    from statemerge.merging.listkeys import schema_list_rules
+
+    return tuple(Rule(path, tuple(unescape(token) for token in path[1:].split("/")) if path else (),
+                      list_mode=mode, key=keys[0] if keys else None, keys=keys)
+                 for path, mode, keys in schema_list_rules(schema))
 
 
 def _parse_list(entries: Any, source: str, where: str) -> list[Rule]:
@@ -189,9 +207,15 @@ def _parse_rule(entry: Any, source: str, where: str) -> Rule:
         raise fail(f"unknown strategy {strategy!r} (known: {', '.join(STRATEGIES)}).")
     if list_mode is not None and list_mode not in LIST_MODES:
         raise fail(f"unknown list mode {list_mode!r} (known: {', '.join(LIST_MODES)}).")
+    compare = entry.get("compare")
+    if compare is not None and (compare not in COMPARISONS or strategy not in ("max", "min")):
+        raise fail(f"`compare` is one of {', '.join(COMPARISONS)} and goes with strategy max or min.")
+    keys: tuple[str, ...] = ()
     if key is not None:
-        if not isinstance(key, str):
-            raise fail("`key` must be a field name.")
+        keys = (key,) if isinstance(key, str) else tuple(key) if isinstance(key, list) else ()
+        if not keys or not all(isinstance(name, str) and name for name in keys):
+            raise fail("`key` is a field name, a JSON Pointer inside the item, or a list of them.")
+        key = keys[0]
         if list_mode not in (None, "keyed"):
             raise fail("`key` goes with `list: keyed`.")
         list_mode = "keyed"
@@ -202,4 +226,4 @@ def _parse_rule(entry: Any, source: str, where: str) -> Rule:
     if strategy is None and list_mode is None:
         raise fail("a rule needs a `strategy` or a `list` mode.")
     pattern = tuple(unescape(token) for token in path[1:].split("/")) if path else ()
-    return Rule(path, pattern, strategy, timestamp, list_mode, key)
+    return Rule(path, pattern, strategy, timestamp, list_mode, key, compare, keys)

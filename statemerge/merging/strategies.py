@@ -19,8 +19,9 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def resolve(strategy: str, conflict: Conflict) -> Any:
-    """The value a strategy gives for a conflict (ABSENT removes the key)."""
+def resolve(strategy: str, conflict: Conflict, *, compare: str | None = None) -> Any:
+    """The value a strategy gives for a conflict (ABSENT removes the key); `compare` orders
+    `max`/`min` strings as versions (`semver` or `version`)."""
     base, ours, theirs = conflict.base, conflict.ours, conflict.theirs
     if strategy in ("ours", "theirs", "base"):
         return conflict.side(strategy)
@@ -29,6 +30,8 @@ def resolve(strategy: str, conflict: Conflict) -> Any:
         if not (_number(start) and _number(ours) and _number(theirs)):
             raise CannotApply("sum needs numbers on both sides (and in base, if present).")
         return start + (ours - start) + (theirs - start)
+    if strategy in ("max", "min") and compare is not None:
+        return _by_version(strategy, compare, ours, theirs)
     if strategy in ("max", "min"):
         both_numbers = _number(ours) and _number(theirs)
         both_strings = isinstance(ours, str) and isinstance(theirs, str)
@@ -40,6 +43,21 @@ def resolve(strategy: str, conflict: Conflict) -> Any:
             raise CannotApply("union needs two arrays.")
         return union(base if isinstance(base, list) else [], ours, theirs)
     raise CannotApply(f"strategy {strategy} does not resolve a single value.")
+
+
+def _by_version(strategy: str, compare: str, ours: Any, theirs: Any) -> Any:
+    from statemerge.merging.versions import NotAVersion, version_key
+
+    if not (isinstance(ours, str) and isinstance(theirs, str)):
+        raise CannotApply(f"{strategy} by {compare} needs two version strings.")
+    try:
+        ours_key, theirs_key = version_key(compare, ours), version_key(compare, theirs)
+    except NotAVersion as error:
+        raise CannotApply(str(error)) from None
+    if ours_key == theirs_key:
+        raise CannotApply(f"{ours!r} and {theirs!r} are the same version written differently.")
+    higher = ours_key > theirs_key
+    return ours if higher == (strategy == "max") else theirs
 
 
 def union(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:

@@ -192,7 +192,7 @@ class Merger:
                 if runs is not None:
                     value: Any = _resolve_runs(rule.strategy, conflict, runs)
                 else:
-                    value = resolve(rule.strategy, conflict)
+                    value = resolve(rule.strategy, conflict, compare=rule.compare)
             except CannotApply as reason:
                 conflict.note = (f"rule {rule.path or '/'} ({rule.strategy}) could not apply: "
                                  f"{reason}")

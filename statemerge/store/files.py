@@ -58,6 +58,8 @@ class FileStore(Store):
         super().__init__(path, timeout=timeout)
         self.path = Path(path)
         self.fmt: Format = detect_format(path, fmt)
+        if self.fmt not in ("json", "yaml"):  # JSONC/JSON5/TOML merge, but a store writes
+            self.fmt = "json" if fmt is None else _refuse_format(self.fmt)  # JSON or YAML
         self.lock_path = self.path.with_name(f".{self.path.name}.lock")
         # while this store holds the lock: the flock's descriptor (None: an ancestor's lock)
         self._held: tuple[int | None, Holder] | None = None
@@ -263,3 +265,9 @@ def render(value: Any, previous: Document | None, fmt: Format) -> bytes:
     from statemerge.documents.jsontext import render as render_json
 
     return render_json(value, JsonLayout()).encode()
+
+
+def _refuse_format(fmt: str) -> Format:
+    from statemerge.errors import InputError
+
+    raise InputError(f"A shared state file is JSON or YAML, not {fmt}.")

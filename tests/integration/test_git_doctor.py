@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gitrepo import GitRepo
 
-ROUTED = "*.json *.yaml *.yml"
+ROUTED = "*.json *.yaml *.yml *.jsonc *.json5 *.toml"
 
 
 def installed(tmp_path: Path) -> GitRepo:

@@ -34,6 +34,7 @@ def test_install_sets_the_driver_and_routes_state_files_to_it(repo: GitRepo) -> 
     assert driver == f"{sys.executable} -m statemerge git merge-driver %O %A %B %L %P %S %X %Y"
     assert repo.read(".gitattributes") == (
         "*.json merge=statemerge\n*.yaml merge=statemerge\n*.yml merge=statemerge\n"
+        "*.jsonc merge=statemerge\n*.json5 merge=statemerge\n*.toml merge=statemerge\n"
     )
     attributes = repo.git("check-attr", "merge", "--", "a.json", "b/c.yml", "d.txt").stdout
     assert attributes.splitlines() == [
@@ -60,7 +61,8 @@ def test_install_adds_only_the_patterns_given(repo: GitRepo) -> None:
     repo.install_driver("*.jsonl", "*.json")
 
     lines = repo.read(".gitattributes").splitlines()
-    assert lines == [f"{p} merge=statemerge" for p in ("*.json", "*.yaml", "*.yml", "*.jsonl")]
+    patterns = ("*.json", "*.yaml", "*.yml", "*.jsonc", "*.json5", "*.toml", "*.jsonl")
+    assert lines == [f"{p} merge=statemerge" for p in patterns]
 
 
 def test_install_then_uninstall_leaves_config_and_attributes_as_they_were(repo: GitRepo) -> None:

@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
 SCENARIOS = sorted(path for path in (FIXTURES / "merge").iterdir() if path.is_dir())
 STATE_FILES = sorted(
     path for path in FIXTURES.rglob("*")
-    if path.is_file() and path.suffix in (".json", ".yaml", ".yml")
+    if path.is_file() and path.suffix in (".json", ".yaml", ".yml", ".jsonc", ".json5", ".toml")
     and path.name != "expected-conflicts.json" and not path.name.startswith(".")
     and b"<<<<<<<" not in path.read_bytes() and "bad" not in path.parts  # invalid on purpose
 )

@@ -1,0 +1,85 @@
+"""TOML and JSONC speed (issue 12): a 1 MB state in each, with comments (and trailing commas in
+JSONC), disjoint edits on both sides. Whole processes, in one run: statemerge merge against the
+floor, a process that loads the three files with the fastest maintained reader of the format
+(rtoml; pyjson5) and dumps one; git merge-file on the same files. Goal: within 1.5x the floor."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from bench._timing import DATA, measure
+
+FLOORS = {
+    "toml": ("import rtoml,sys\n"
+             "b,o,t=(rtoml.loads(open(p).read()) for p in sys.argv[1:4])\n"
+             "open(sys.argv[4],'w').write(rtoml.dumps(o))\n"),
+    "jsonc": ("import pyjson5,sys\n"
+              "b,o,t=(pyjson5.loads(open(p).read()) for p in sys.argv[1:4])\n"
+              "open(sys.argv[4],'w').write(pyjson5.dumps(o))\n"),
+}
+
+
+def toml_state(agents: int, rng: random.Random) -> str:
+    """Agents as tables with arrays of tables of tasks, comments and dates: about 1.5 KB each."""
+    out = ["# agent state\nversion = 1\n\n"]
+    for agent in range(agents):
+        out.append(f'[agents.agent-{agent:05d}]\nstatus = "{rng.choice(["idle", "busy"])}"  # now\n'
+                   f"runs = {rng.randint(0, 999)}\nseen = 2024-05-{1 + agent % 28:02d}T07:32:00Z\n\n")
+        for task in range(12):
+            out.append(f'[[agents.agent-{agent:05d}.tasks]]\nid = "task-{agent}-{task}"\n'
+                       f'title = "Task {task} of agent {agent}"\nstatus = "todo"\n'
+                       'labels = ["infra", "ui"]\n\n')
+    return "".join(out)
+
+
+def jsonc_state(agents: int, rng: random.Random) -> str:
+    """The same in JSON with comments and trailing commas."""
+    out = ['{\n  // agent state\n  "version": 1,\n  "agents": {\n']
+    for agent in range(agents):
+        out.append(f'    "agent-{agent:05d}": {{\n      "status": "idle", // now\n'
+                   f'      "runs": {rng.randint(0, 999)},\n      "tasks": [\n')
+        for task in range(12):
+            out.append(f'        {{"id": "task-{agent}-{task}", "title": "Task {task} of agent '
+                       f'{agent}", "status": "todo", "labels": ["infra", "ui"],}},\n')
+        out.append("      ],\n    },\n")
+    out.append("  },\n}\n")
+    return "".join(out)
+
+
+def generate(kind: str, folder: Path) -> None:
+    """Base, ours and theirs of about 1 MB: every 40th task done, alternately on each side."""
+    rng = random.Random(1)
+    base = toml_state(700, rng) if kind == "toml" else jsonc_state(750, rng)
+    lines = base.splitlines(keepends=True)
+    ours, theirs = list(lines), list(lines)
+    todo = [i for i, line in enumerate(lines) if "todo" in line]
+    for count, index in enumerate(todo[::40]):
+        side = ours if count % 2 else theirs
+        side[index] = side[index].replace("todo", "done")
+    for name, text in (("base", base), ("ours", "".join(ours)), ("theirs", "".join(theirs))):
+        (folder / f"{name}.{kind}").write_text(text)
+
+
+def main() -> None:
+    """Print statemerge / floor and statemerge / git merge-file for each format."""
+    python = sys.executable
+    print("format  size    statemerge  floor   git-merge-file  /floor  /git")
+    for kind in ("toml", "jsonc"):
+        folder = DATA / f"formats-{kind}"
+        folder.mkdir(parents=True, exist_ok=True)
+        generate(kind, folder)
+        files = [str(folder / f"{name}.{kind}") for name in ("base", "ours", "theirs")]
+        out = folder / f"out.{kind}"
+        commands = {
+            "statemerge": [python, "-m", "statemerge", "merge", *files, "-q"],
+            "floor": [python, "-c", FLOORS[kind], *files, str(folder / f"floor.{kind}")],
+            "git": ["git", "merge-file", "-p", files[1], files[0], files[2]],
+        }
+        results = measure(commands, 5, stdout={"git": folder / f"git.{kind}", "statemerge": out})
+        status = "ok" if out.read_bytes() == (folder / f"git.{kind}").read_bytes() else "DIFFERS FROM GIT"
+        size = Path(files[1]).stat().st_size / 1e6
+        sm, floor, git = (results[name][0] for name in ("statemerge", "floor", "git"))
+        print(f"{kind:6}  {size:4.1f}MB  {sm:8.3f}s  {floor:6.3f}s  {git:8.3f}s      "
+              f"{sm / floor:5.2f}x  {sm / git:5.2f}x  (goal /floor <= 1.5x)  {status}", flush=True)

@@ -1,0 +1,182 @@
+"""Merging three JSONC, JSON5 or TOML texts, as the YAML path does (see `yamlmerge`): the
+structural merge decides the data; the text written is
+1. the line merge (what `git merge-file` gives), byte for byte, when it is clean and parses back
+   to exactly the merged data;
+2. else ours' text with the changed values written in (comments, commas, layout kept; values
+   another side added copied from its text), with the line merge's edits that do not overlap;
+3. else, when no text holds the data, the line merge with conflict markers, as git would leave
+   it, and a conflict that says so: never a silent change.
+Every candidate is parsed back before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from statemerge.documents.jsontext import decode
+from statemerge.errors import InputError
+from statemerge.merging.linemerge import LineMerge, merge_lines
+from statemerge.merging.markers import with_markers
+from statemerge.merging.rules import RuleSet
+from statemerge.merging.threeway import merge
+from statemerge.merging.values import ABSENT, same
+
+if TYPE_CHECKING:
+    from statemerge.mergeoutcome import MergeOptions, MergeOutcome
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """How to read one format and how to write a value into a text of it."""
+
+    name: str
+    parse: Callable[[bytes, str], Any]  # data, source -> value
+    # ours' text, its value, the new value, source, other sides (text, value) -> text
+    write: Callable[[str, Any, Any, str, tuple[tuple[str, Any], ...]], str]
+
+
+def text_format(fmt: str) -> TextFormat:
+    """The reader and writer of `jsonc`, `json5` or `toml`."""
+    if fmt == "toml":
+        from statemerge.documents.toml import parse_toml, write_toml
+
+        return TextFormat("TOML", parse_toml,
+                          lambda text, old, new, source, donors: write_toml(text, old, new, donors))
+    from statemerge.documents.jsonc import Dialect, parse_jsonc
+    from statemerge.documents.jsoncwrite import write_jsonc
+
+    dialect: Dialect = "json5" if fmt == "json5" else "jsonc"
+    return TextFormat(dialect.upper(), lambda data, source: parse_jsonc(data, source, dialect),
+                      lambda text, old, new, source, donors: write_jsonc(text, old, new, source,
+                                                                         dialect, donors))
+
+
+class _Unwritable(Exception):
+    """No text holds the merged data exactly."""
+
+
+class _Texts:
+    def __init__(self, fmt: TextFormat, texts: list[str], values: tuple[Any, Any, Any], source: str
+                 ) -> None:
+        self.fmt, self.source = fmt, source
+        self.ours_text, self.ours_value = texts[1], values[1]
+        self.donors = ((texts[2], values[2]),)
+        self.lines = _merge_lines(*(text.splitlines(keepends=True) for text in texts))
+
+    def holds(self, text: str, value: Any) -> bool:
+        try:
+            back = self.fmt.parse(text.encode(), self.source)
+        except (InputError, RecursionError, UnicodeEncodeError):  # a lone surrogate left raw
+            return False
+        return same(back, value)
+
+    def faithful(self, value: Any) -> str:
+        if self.lines.clean:
+            candidate = "".join(self.lines.lines())
+            if self.holds(candidate, value):
+                return candidate
+        if same(value, self.ours_value):
+            return self.ours_text
+        try:
+            written = self.fmt.write(self.ours_text, self.ours_value, value, self.source,
+                                     self.donors)
+        except (InputError, ValueError, TypeError, KeyError, RecursionError):
+            raise _Unwritable from None
+        except Exception as error:  # tomlkit raises its own errors for values it cannot hold
+            if type(error).__module__.startswith("tomlkit"):
+                raise _Unwritable from None
+            raise
+        from statemerge.jsonvalue import escape_surrogates
+
+        written = escape_surrogates(written)  # "\ud800" as the input spelled it, never raw
+        # the line merge's other edits (a comment theirs added elsewhere) where they do not overlap
+        from statemerge.yamlmerge import _prefer_line_layout
+
+        combined = merge_lines(self.ours_text.splitlines(keepends=True), self.lines.lines("ours"),
+                               written.splitlines(keepends=True))
+        hybrid = "".join(_prefer_line_layout(combined))
+        if hybrid != written and self.holds(hybrid, value):
+            return hybrid
+        if self.holds(written, value):
+            return written
+        raise _Unwritable
+
+
+def _merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> LineMerge:
+    """The line merge; when no side added or removed a line (values edited in place, as state
+    files mostly change) and no line changed on both sides differently, line for line without
+    a diff, in linear time."""
+    if len(base) == len(ours) == len(theirs):
+        from statemerge.merging.linemerge import Hunk
+
+        hunks: list[Hunk] = []
+        stable_from = 0
+        for index in [i for i, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True))
+                      if not b == o == t]:
+            old, mine, other = base[index], ours[index], theirs[index]
+            if mine == other:
+                kind = "both"
+            elif mine == old:
+                kind = "theirs"
+            elif other == old:
+                kind = "ours"
+            else:
+                break
+            if stable_from < index:
+                run = base[stable_from:index]
+                hunks.append(Hunk("stable", run, run, run))
+            hunks.append(Hunk(kind, [old], [mine], [other]))
+            stable_from = index + 1
+        else:
+            if stable_from < len(base):
+                run = base[stable_from:]
+                hunks.append(Hunk("stable", run, run, run))
+            return LineMerge(hunks)
+    return merge_lines(base, ours, theirs)
+
+
+def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
+                      names: tuple[str, str, str], options: MergeOptions, rules: RuleSet,
+                      rules_path: str | None) -> MergeOutcome:
+    """Merge three JSONC/JSON5/TOML files (see the module docstring); bad input raises InputError."""
+    from statemerge.mergeoutcome import MergeOutcome
+
+    reader = text_format(fmt)
+    if len(ours) > 1 << 16:
+        import orjson  # noqa: F401 - large values compare faster with it loaded (jsonvalue.same)
+
+    texts = [decode(side, name) for side, name in zip((base, ours, theirs), names, strict=True)]
+    base_value = ABSENT if not texts[0].strip() else reader.parse(base, names[0])
+    ours_value = reader.parse(ours, names[1])
+    theirs_value = ours_value if theirs == ours else reader.parse(theirs, names[2])
+    result = merge(base_value, ours_value, theirs_value, rules, sources=names)
+    outcome = MergeOutcome(b"", result.conflicts, result.resolved,
+                           documents=(base_value, ours_value, theirs_value), rules_file=rules_path)
+    if theirs in (base, ours):
+        outcome.output = ours
+        return outcome
+    if ours == base and result.clean:
+        outcome.output = theirs
+        return outcome
+    chosen = _Texts(reader, texts, (base_value, ours_value, theirs_value), names[1])
+    try:
+        if result.clean:
+            outcome.output = chosen.faithful(result.value).encode()
+        elif options.conflict in ("ours", "theirs"):
+            outcome.resolved_by = options.conflict
+            outcome.output = chosen.faithful(result.taken(options.conflict)).encode()
+        elif options.conflict == "object":
+            outcome.output = chosen.faithful(result.with_conflict_objects()).encode()
+        else:
+            base_text = chosen.faithful(result.taken("base")) if options.diff3 else None
+            outcome.output = with_markers(
+                chosen.faithful(result.taken("ours")), chosen.faithful(result.taken("theirs")),
+                base=base_text, labels=options.labels, marker_size=options.marker_size).encode()
+    except _Unwritable:
+        from statemerge.yamlmerge import _line_fallback
+
+        _line_fallback(outcome, chosen.lines, options, f"the merged {reader.name} could not be "
+                       "written faithfully; the lines are merged as git would.")
+    return outcome

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from statemerge.cli import check, crdt, git, log, merge, store
+from statemerge.cli import agents, check, crdt, git, log, merge, store
 
 app = typer.Typer(
     name="statemerge",
@@ -14,5 +14,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (merge, git, check, crdt, log, store):
+for group in (merge, git, check, crdt, log, store, agents):
     group.register(app)

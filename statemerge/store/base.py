@@ -325,6 +325,23 @@ class Store(ABC):
         _finish(stats, started, None)
         return etag
 
+    def commit(self, new: Any, *, base: tuple[Any, str | None], **options: Any) -> str:
+        """Merge on write: write `new`, computed from `base` = (document, etag), three-way merging
+        any write that landed since (store/mergewrite.py); MergeConflict when conflicts are left."""
+        from statemerge.store.mergewrite import commit
+
+        return commit(self, new, base=base, **options)
+
+    def edit(self, **options: Any) -> AbstractContextManager[Any]:
+        """`with store.edit() as doc:` change a private copy; on exit it is committed (merged)."""
+        from statemerge.store.mergewrite import edit
+
+        return edit(self, **options)
+
+    def read_at(self, etag: str) -> StoredValue | None:
+        """The value as it was at `etag`, where the backend keeps history (etcd); else None."""
+        return None
+
     # -- the two paths of update --------------------------------------------------------------
 
     def _attempt(self, change: Change, copies: bool, deadline: float, stats: CallStats) -> str:

@@ -41,7 +41,14 @@ from statemerge.store.base import (
     held_locks_env,
     inherited_lock_token,
 )
-from statemerge.store.etcdhttp import AmbiguousWrite, DeadlineReached, EtcdClient, b64, unb64
+from statemerge.store.etcdhttp import (
+    AmbiguousWrite,
+    DeadlineReached,
+    EtcdClient,
+    EtcdRequestError,
+    b64,
+    unb64,
+)
 from statemerge.store.metrics import CallStats
 
 _ENDPOINT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):([0-9]{1,5})")
@@ -111,6 +118,19 @@ class EtcdStore(Store):
             return StoredValue(None, "0", False)
         value = parse_value(unb64(kvs[0].get("value", "")), self.url, "json")
         return StoredValue(value, str(kvs[0]["mod_revision"]), True)
+
+    def read_at(self, etag: str) -> StoredValue | None:
+        """The value at revision `etag` (None once etcd compacted that history away)."""
+        self.check_etag(etag)
+        query = {"key": self._key, "revision": etag}
+        try:
+            answer = self.client.call("/v3/kv/range", query, deadline=self.deadline(None))
+        except EtcdRequestError:  # compacted, or a revision from the future
+            return None
+        kvs = answer.get("kvs") or []
+        if not kvs or kvs[0]["mod_revision"] != etag:
+            return None  # `etag` is not a version of this key
+        return StoredValue(parse_value(unb64(kvs[0].get("value", "")), self.url, "json"), etag, True)
 
     def check_etag(self, etag: str) -> None:
         if not etag.isdigit():

@@ -23,6 +23,7 @@ from typing import Any
 from statemerge.errors import (
     ChangedSinceRead,
     InputError,
+    MergeConflict,
     PatchError,
     PreconditionFailed,
     RetriesExhausted,
@@ -222,9 +223,9 @@ class Store(ABC):
             ) as holder:
                 yield holder
         except StatemergeError as error:
-            _finish(stats, started, error)
+            finish_call(stats, started, error)
             raise
-        _finish(stats, started, None)
+        finish_call(stats, started, None)
 
     def update(
         self,
@@ -258,9 +259,9 @@ class Store(ABC):
             else:
                 etag = self._optimistic(change, copies, retries, deadline, stats, policy or RetryPolicy())
         except StatemergeError as error:
-            _finish(stats, started, error)
+            finish_call(stats, started, error)
             raise
-        _finish(stats, started, None)
+        finish_call(stats, started, None)
         return etag
 
     def set(self, pointer: str, value: Any, **options: Any) -> str:
@@ -320,9 +321,9 @@ class Store(ABC):
         except StatemergeError as error:
             if isinstance(error, ChangedSinceRead):
                 stats.conflicts = 1
-            _finish(stats, started, error)
+            finish_call(stats, started, error)
             raise
-        _finish(stats, started, None)
+        finish_call(stats, started, None)
         return etag
 
     def commit(self, new: Any, *, base: tuple[Any, str | None], **options: Any) -> str:
@@ -371,26 +372,32 @@ class Store(ABC):
                 return self._attempt(change, copies, deadline, stats)
             except ChangedSinceRead:
                 stats.conflicts += 1
-            if stats.attempts > retries:
-                raise RetriesExhausted(
-                    f"{self.url}: gave up after {stats.attempts} attempts: the value changed "
-                    f"before every write ({stats.conflicts} conflicts; raise --retries)."
-                )
-            delay = policy.delay(stats.attempts)
-            if time.monotonic() + delay > deadline:
-                raise RetriesExhausted(
-                    f"{self.url}: gave up after {stats.attempts} attempts: the timeout ran out "
-                    f"with the value still changing ({stats.conflicts} conflicts)."
-                )
-            time.sleep(delay)
+            time.sleep(retry_delay(self.url, stats, retries, deadline, policy))
+
+
+def retry_delay(url: str, stats: CallStats, retries: int, deadline: float, policy: RetryPolicy) -> float:
+    """How long to wait before the next attempt after a lost race; RetriesExhausted when there
+    may be none (`retries` used up, or the wait would end after `deadline`)."""
+    if stats.attempts > retries:
+        raise RetriesExhausted(
+            f"{url}: gave up after {stats.attempts} attempts: the value changed "
+            f"before every write ({stats.conflicts} conflicts; raise --retries)."
+        )
+    delay = policy.delay(stats.attempts)
+    if time.monotonic() + delay > deadline:
+        raise RetriesExhausted(
+            f"{url}: gave up after {stats.attempts} attempts: the timeout ran out "
+            f"with the value still changing ({stats.conflicts} conflicts)."
+        )
+    return delay
 
 
 def _changed_message(url: str, expected: str, actual: str) -> str:
     return f"{url}: changed since you read it (etag {expected}, now {actual}); nothing was written."
 
 
-def _finish(stats: CallStats | None, started: float, error: StatemergeError | None) -> None:
-    """Record how a call ended."""
+def finish_call(stats: CallStats | None, started: float, error: StatemergeError | None) -> None:
+    """Record how a call ended (a MergeConflict as `conflict`)."""
     if stats is None:
         return
     stats.elapsed = time.monotonic() - started
@@ -398,6 +405,8 @@ def _finish(stats: CallStats | None, started: float, error: StatemergeError | No
         stats.outcome = "ok"
     elif isinstance(error, RetriesExhausted):
         stats.outcome = "exhausted"
+    elif isinstance(error, MergeConflict):
+        stats.outcome = "conflict"
     elif isinstance(error, ChangedSinceRead):
         stats.outcome = "changed"
     elif isinstance(error, PreconditionFailed):

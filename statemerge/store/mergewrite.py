@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statemerge.errors import ChangedSinceRead, MergeConflict, RetriesExhausted, StatemergeError, UsageError
-from statemerge.store.base import DEFAULT_RETRIES, Store, _finish, default_agent
+from statemerge.errors import ChangedSinceRead, MergeConflict, StatemergeError, UsageError
+from statemerge.store.base import DEFAULT_RETRIES, Store, default_agent, finish_call, retry_delay
 from statemerge.store.metrics import CallStats
 from statemerge.store.retry import RetryPolicy
 
@@ -134,24 +134,13 @@ def commit(
             except ChangedSinceRead:
                 stats.conflicts += 1
                 etag = None  # merge with what is there now
-            if stats.attempts > retries:
-                raise RetriesExhausted(
-                    f"{store.url}: gave up after {stats.attempts} attempts: the value changed "
-                    f"before every write ({stats.conflicts} conflicts; raise --retries)."
-                )
-            delay = policy.delay(stats.attempts - 1) if stats.attempts > 1 else 0.0
-            if time.monotonic() + delay > deadline:
-                raise RetriesExhausted(
-                    f"{store.url}: gave up after {stats.attempts} attempts: the timeout ran out "
-                    f"with the value still changing ({stats.conflicts} conflicts)."
-                )
-            time.sleep(delay)
+            # a race lost after a merge: someone else wrote meanwhile; merge again, after a wait
+            if stats.attempts > 1:
+                time.sleep(retry_delay(store.url, stats, retries, deadline, policy))
     except StatemergeError as error:
-        _finish(stats, started, error)
-        if isinstance(error, MergeConflict):
-            stats.outcome = "conflict"
+        finish_call(stats, started, error)
         raise
-    _finish(stats, started, None)
+    finish_call(stats, started, None)
     return written
 
 

@@ -98,8 +98,6 @@ def test_commit_with_a_base_kept_by_the_caller(url: str) -> None:
 def test_commit_gives_up_within_its_retries(url: str) -> None:
     store, other = opened(url), opened(url)
     etag = store.set("", {"a": 0, "b": 0})
-
-
     original = store.compare_and_set
 
     def lose(value: object, tag: str, **options: object) -> str:

@@ -1,4 +1,5 @@
-"""`statemerge put` (merge on write for scripts and agents that write files) and `statemerge mcp`.
+"""`statemerge put` (merge on write for scripts and agents that write files) and `statemerge mcp`
+(a Model Context Protocol server on stdio, statemerge/integrations/mcp.py).
 
 `put` exits 0 when written, 1 when conflicts are left (report on stderr and in --report-json;
 nothing written), 2 for bad input.
@@ -29,6 +30,7 @@ from statemerge.errors import error_line
 def register(app: typer.Typer) -> None:
     """Add `put` and `mcp` to the application."""
     app.command("put")(put)
+    app.command("mcp")(mcp)
 
 
 def put(
@@ -115,3 +117,10 @@ def _write_report(path: Path | None, outcome: dict[str, Any]) -> None:
     else:
         path.write_text(text, encoding="utf-8")
 
+
+def mcp() -> None:
+    """Run a Model Context Protocol server on stdio: statemerge's operations as tools for agents."""
+    from statemerge.integrations.mcp import serve
+
+    with handled():
+        serve()

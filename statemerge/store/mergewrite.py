@@ -26,6 +26,7 @@ from statemerge.store.metrics import CallStats
 from statemerge.store.retry import RetryPolicy
 
 if TYPE_CHECKING:
+    from statemerge.merging.conflicts import Conflict
     from statemerge.merging.rules import RuleSet
     from statemerge.merging.threeway import MergeResult
 
@@ -53,18 +54,25 @@ def store_rules(store: Store, rules: Any = None) -> RuleSet:
 
 def conflict_report(result: MergeResult) -> list[dict[str, Any]]:
     """The conflicts a merge left, as report entries: id, path, kind and the sides' values."""
+    return [conflict_entry(conflict) for conflict in result.conflicts]
+
+
+def conflict_entry(conflict: Conflict) -> dict[str, Any]:
+    """One conflict as a report entry, with its id (issue 10's `Conflict.id` where it exists)."""
+    entry = conflict.as_report(None)
+    entry.pop("resolved_by", None)
+    if "id" not in entry:
+        sides = {k: v for k, v in entry.items() if k in ("base", "ours", "theirs")}
+        entry = {"id": short_id(conflict.path, conflict.kind, sides), **entry}
+    return entry
+
+
+def short_id(path: str, kind: str, sides: dict[str, Any]) -> str:
+    """A short hash of a conflict's path, kind and sides (canonical JSON): stable everywhere."""
     from statemerge.jsonvalue import canonical_json
 
-    entries = []
-    for conflict in result.conflicts:
-        entry = conflict.as_report(None)
-        entry.pop("resolved_by", None)
-        if "id" not in entry:  # the same id as `Conflict.id` gives (issue 10), where it exists
-            sides = {k: v for k, v in entry.items() if k in ("base", "ours", "theirs")}
-            digest = canonical_json({"path": conflict.path, "kind": conflict.kind, **sides})
-            entry = {"id": hashlib.sha256(digest).hexdigest()[:10], **entry}
-        entries.append(entry)
-    return entries
+    digest = canonical_json({"path": path, "kind": kind, **sides})
+    return hashlib.sha256(digest).hexdigest()[:10]
 
 
 def merged_document(

@@ -15,8 +15,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,58 +98,107 @@ def merged_document(
     return resolve(result, on_conflict)
 
 
-def commit(
-    store: Store,
-    new: Any,
-    *,
-    base: tuple[Any, str | None],
-    rules: Any = None,
-    on_conflict: str | None = None,
-    retries: int = DEFAULT_RETRIES,
-    timeout: float | None = None,
-    agent: str | None = None,
-    stats: CallStats | None = None,
-    policy: RetryPolicy | None = None,
-) -> str:
+@dataclass(frozen=True)
+class Write:
+    """A step of a commit: compare-and-set `value` at `etag` (answered with the new etag, or the
+    ChangedSinceRead it raised)."""
+
+    value: Any
+    etag: str
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A step of a commit: wait `seconds` before the next attempt (answered with None)."""
+
+    seconds: float
+
+
+READ = "read"  # a step of a commit: read the store (answered with its StoredValue)
+RULES = "rules"  # a step of a commit: the rules to merge with (answered with a RuleSet)
+CommitPlan = Generator["Write | Wait | str", Any, str]
+
+
+class Commit:
+    """One merge-on-write call, as steps without I/O (`plan`), which a thread's driver (`commit`)
+    and a coroutine's (`AsyncStore.commit`) both run: the loop is written once."""
+
+    def __init__(self, store: Store, base: tuple[Any, str | None], options: dict[str, Any]) -> None:
+        on_conflict = options.get("on_conflict")
+        if on_conflict not in (None, *SIDES_TAKEN):
+            raise UsageError(f"on_conflict must be 'ours' or 'theirs', not {on_conflict!r}.")
+        unknown = set(options) - {"rules", "on_conflict", "retries", "timeout", "agent", "stats", "policy"}
+        if unknown:
+            raise UsageError(f"commit takes no option {sorted(unknown)[0]!r}.")
+        self.base_doc, self.etag = base
+        if self.etag is not None:
+            store.check_etag(self.etag)
+        self.store = store
+        self.rules = options.get("rules")
+        self.on_conflict = on_conflict
+        self.retries = int(options.get("retries", DEFAULT_RETRIES))
+        agent = options.get("agent") or default_agent()
+        self.stats: CallStats = options.get("stats") or CallStats(kind="commit", store=store.url, agent=agent)
+        self.policy: RetryPolicy = options.get("policy") or RetryPolicy()
+        self.started = time.monotonic()
+        self.deadline = store.deadline(options.get("timeout"))
+
+    def plan(self, new: Any) -> CommitPlan:
+        """The steps that write `new`: compare-and-set; after a lost race, merge with the newest
+        value (always from the caller's base and document) and try again, within the retries."""
+        etag, candidate, ruleset = self.etag, new, None
+        while True:
+            if etag is None:
+                snapshot = yield READ
+                etag = snapshot.etag
+                if ruleset is None:
+                    ruleset = yield RULES
+                theirs = snapshot.value if snapshot.exists else {}
+                candidate = merged_document(self.store, self.base_doc, new, theirs, ruleset, self.on_conflict)
+            self.stats.attempts += 1
+            outcome = yield Write(candidate, etag)
+            if isinstance(outcome, str):
+                return outcome
+            self.stats.conflicts += 1
+            etag = None  # merge with what is there now
+            if self.stats.attempts > 1:  # lost again after a merge: wait before the next one
+                yield Wait(retry_delay(self.store.url, self.stats, self.retries, self.deadline, self.policy))
+
+
+def commit(store: Store, new: Any, *, base: tuple[Any, str | None], **options: Any) -> str:
     """Write `new`, computed from `base` = (document, etag), merging any write since; the new etag.
 
     An etag of None means the caller does not know which version its base was: the current value
-    is merged with at once.
+    is merged with at once. Options: rules, on_conflict, retries, timeout, agent, stats, policy.
     """
-    if on_conflict not in (None, *SIDES_TAKEN):
-        raise UsageError(f"on_conflict must be 'ours' or 'theirs', not {on_conflict!r}.")
-    base_doc, etag = base
-    if etag is not None:
-        store.check_etag(etag)
-    stats = stats or CallStats(kind="commit", store=store.url, agent=agent or default_agent())
-    policy = policy or RetryPolicy()
-    started = time.monotonic()
-    deadline = store.deadline(timeout)
-    ruleset: RuleSet | None = None
-    candidate = new
+    call = Commit(store, base, options)
+    plan = call.plan(new)
+    answer: Any = None
     try:
         while True:
-            if etag is None:
-                snapshot = store.read()
-                etag = snapshot.etag
-                ruleset = ruleset or store_rules(store, rules)
-                candidate = merged_document(
-                    store, base_doc, new, snapshot.value if snapshot.exists else {}, ruleset, on_conflict
-                )
-            stats.attempts += 1
             try:
-                written = store.compare_and_set(candidate, etag, deadline=deadline, stats=stats)
+                step = plan.send(answer)
+            except StopIteration as done:
+                written: str = done.value
                 break
-            except ChangedSinceRead:
-                stats.conflicts += 1
-                etag = None  # merge with what is there now
-            # a race lost after a merge: someone else wrote meanwhile; merge again, after a wait
-            if stats.attempts > 1:
-                time.sleep(retry_delay(store.url, stats, retries, deadline, policy))
+            if step == READ:
+                answer = store.read()
+            elif step == RULES:
+                answer = store_rules(store, call.rules)
+            elif isinstance(step, Write):
+                try:
+                    answer = store.compare_and_set(
+                        step.value, step.etag, deadline=call.deadline, stats=call.stats
+                    )
+                except ChangedSinceRead as lost:
+                    answer = lost
+            elif isinstance(step, Wait):
+                time.sleep(step.seconds)
+                answer = None
     except StatemergeError as error:
-        finish_call(stats, started, error)
+        finish_call(call.stats, call.started, error)
         raise
-    finish_call(stats, started, None)
+    finish_call(call.stats, call.started, None)
     return written
 
 

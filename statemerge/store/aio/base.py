@@ -18,7 +18,6 @@ from statemerge.errors import (
     LockTimeout,
     PatchError,
     StatemergeError,
-    UsageError,
 )
 from statemerge.store.base import (
     DEFAULT_RETRIES,
@@ -177,54 +176,39 @@ class AsyncStore(ABC):
         op = parse_op_words(["set", pointer, "null"])[0]
         return await self.apply([{**op, "value": value}], **options)
 
-    async def commit(
-        self,
-        new: Any,
-        *,
-        base: tuple[Any, str | None],
-        rules: Any = None,
-        on_conflict: str | None = None,
-        retries: int = DEFAULT_RETRIES,
-        timeout: float | None = None,
-        agent: str | None = None,
-        stats: CallStats | None = None,
-        policy: RetryPolicy | None = None,
-    ) -> str:
-        """Merge on write, as `Store.commit`: write `new`, merging whatever landed since `base`."""
-        from statemerge.store.mergewrite import SIDES_TAKEN, merged_document, store_rules
+    async def commit(self, new: Any, *, base: tuple[Any, str | None], **options: Any) -> str:
+        """Merge on write, as `Store.commit`: write `new`, merging whatever landed since `base`
+        (the same steps, `mergewrite.Commit.plan`, awaited)."""
+        from statemerge.store.mergewrite import READ, RULES, Commit, Wait, Write, store_rules
 
-        if on_conflict not in (None, *SIDES_TAKEN):
-            raise UsageError(f"on_conflict must be 'ours' or 'theirs', not {on_conflict!r}.")
-        base_doc, etag = base
-        if etag is not None:
-            self.sync.check_etag(etag)
-        stats = stats or CallStats(kind="commit", store=self.url, agent=agent or default_agent())
-        policy = policy or RetryPolicy()
-        started, deadline = time.monotonic(), self.sync.deadline(timeout)
-        ruleset = None
-        candidate = new
+        call = Commit(self.sync, base, options)
+        plan = call.plan(new)
+        answer: Any = None
         try:
             while True:
-                if etag is None:
-                    snapshot = await self.read()
-                    etag = snapshot.etag
-                    if ruleset is None:
-                        ruleset = await asyncio.to_thread(store_rules, self.sync, rules)
-                    theirs = snapshot.value if snapshot.exists else {}
-                    candidate = merged_document(self.sync, base_doc, new, theirs, ruleset, on_conflict)
-                stats.attempts += 1
                 try:
-                    written = await self.compare_and_set(candidate, etag, deadline=deadline, stats=stats)
+                    step = plan.send(answer)
+                except StopIteration as done:
+                    written: str = done.value
                     break
-                except ChangedSinceRead:
-                    stats.conflicts += 1
-                    etag = None
-                if stats.attempts > 1:
-                    await asyncio.sleep(retry_delay(self.url, stats, retries, deadline, policy))
+                if step == READ:
+                    answer = await self.read()
+                elif step == RULES:
+                    answer = await asyncio.to_thread(store_rules, self.sync, call.rules)
+                elif isinstance(step, Write):
+                    try:
+                        answer = await self.compare_and_set(
+                            step.value, step.etag, deadline=call.deadline, stats=call.stats
+                        )
+                    except ChangedSinceRead as lost:
+                        answer = lost
+                elif isinstance(step, Wait):
+                    await asyncio.sleep(step.seconds)
+                    answer = None
         except StatemergeError as error:
-            finish_call(stats, started, error)
+            finish_call(call.stats, call.started, error)
             raise
-        finish_call(stats, started, None)
+        finish_call(call.stats, call.started, None)
         return written
 
     @asynccontextmanager

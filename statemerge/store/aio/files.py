@@ -1,19 +1,18 @@
-"""The file backend for asyncio: the flock is taken on the loop without blocking (a non-blocking
-try, then `asyncio.sleep`), and only the file's reading and replacing run in worker threads, so a
-task waiting for the lock never ties up a thread that the holder needs."""
+"""The file backend for asyncio: the flock is taken on the loop without blocking (non-blocking
+tries, `asyncio.sleep` between them: `FileStore.flock_pauses`), and only the file's reading and
+replacing run in worker threads, so a task waiting for the lock never ties up a thread that the
+holder needs."""
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from statemerge.errors import LockTimeout, UsageError
+from statemerge.errors import UsageError
 from statemerge.store.aio.base import AsyncStore
 from statemerge.store.base import Holder, StoredValue
 from statemerge.store.files import FileStore
@@ -67,23 +66,8 @@ class AsyncFileStore(AsyncStore):
         store = FileStore(self.url, timeout=self.timeout, fmt=self.files.fmt)
         fd = store._open_lock_file()
         try:
-            started = time.monotonic()
-            pause = 0.0002
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    now = time.monotonic()
-                    if now >= deadline:
-                        if stats is not None:
-                            stats.lock_wait += now - started
-                        message = await asyncio.to_thread(store._timeout_message, now - started)
-                        raise LockTimeout(message) from None
-                    await asyncio.sleep(min(pause, deadline - now))
-                    pause = min(pause * 2, 0.005)
-            if stats is not None:
-                stats.lock_wait += time.monotonic() - started
+            for pause in store.flock_pauses(fd, deadline, stats):
+                await asyncio.sleep(pause)
             if record:
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, holder.to_json().encode(), 0)

@@ -17,13 +17,13 @@ threads; etcd is spoken to over httpx's async client.
 from __future__ import annotations
 
 from statemerge.store.aio.base import AsyncStore
-from statemerge.store.base import DEFAULT_TIMEOUT
+from statemerge.store.base import DEFAULT_TIMEOUT as _DEFAULT_TIMEOUT
 
 __all__ = ["AsyncStore", "open_store"]
 
 
 def open_store(
-    url: str, *, timeout: float = DEFAULT_TIMEOUT, fmt: str | None = None, lease_ttl: int = 10
+    url: str, *, timeout: float = _DEFAULT_TIMEOUT, fmt: str | None = None, lease_ttl: int = 10
 ) -> AsyncStore:
     """Open the store a STORE argument names, for asyncio (nothing is contacted yet)."""
     from statemerge.store import open_store as open_sync

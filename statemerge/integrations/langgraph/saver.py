@@ -10,8 +10,8 @@ Each thread is one store document (`FOLDER/THREAD.json`, or the key `PREFIX/THRE
 Every write is a compare-and-set `update` of that document, so concurrent workers never lose
 one another's checkpoints or writes. Beyond LangGraph's contract, a thread's chain never forks
 silently: a checkpoint whose parent already has another child (a second worker that ran from the
-same parent) raises `CheckpointForked`, unless the saver was made with `forks="allow"` (time
-travel: running again from an old checkpoint on purpose).
+same parent) is merged onto the thread's head where its channels merge cleanly, and otherwise
+raises `CheckpointForked` (forks.py); `forks="allow"` branches on purpose (time travel).
 """
 
 from __future__ import annotations
@@ -36,12 +36,9 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.serde.base import SerializerProtocol
 
-from statemerge.errors import PreconditionFailed, UsageError
+from statemerge.errors import UsageError
+from statemerge.integrations.langgraph.forks import merge_onto_head, siblings
 from statemerge.store import Store, open_store
-
-
-class CheckpointForked(PreconditionFailed):
-    """A checkpoint whose parent already has another child: two workers ran from one parent."""
 
 
 def _typed(pair: tuple[str, bytes]) -> list[str]:
@@ -93,12 +90,14 @@ class StatemergeSaver(BaseCheckpointSaver[str]):
         *,
         serde: SerializerProtocol | None = None,
         forks: str = "error",
+        rules: Any = None,
         timeout: float = 30.0,
     ) -> None:
         super().__init__(serde=serde)
         if forks not in ("error", "allow"):
             raise UsageError(f"forks must be 'error' or 'allow', not {forks!r}.")
         self.forks = forks
+        self.rules = rules  # merging a fork's channel values (a rules document, as .statemerge.yaml)
         self.threads = ThreadStores(url, timeout)
 
     # -- reading --------------------------------------------------------------------------------
@@ -179,41 +178,38 @@ class StatemergeSaver(BaseCheckpointSaver[str]):
         thread_id = str(config["configurable"]["thread_id"])
         ns = config["configurable"].get("checkpoint_ns", "")
         parent = config["configurable"].get("checkpoint_id")
-        saved = dict(checkpoint)
-        values: dict[str, Any] = dict(checkpoint["channel_values"])
-        saved.pop("channel_values")
-        record = {
-            "checkpoint": _typed(self.serde.dumps_typed(saved)),
-            "metadata": _typed(self.serde.dumps_typed(get_checkpoint_metadata(config, metadata))),
-            "parent": parent,
-        }
-        blobs = {
-            channel: (str(version), _typed(self.serde.dumps_typed(values[channel]))
-                      if channel in values else ["empty", ""])
-            for channel, version in new_versions.items()
-        }
+        meta = dict(get_checkpoint_metadata(config, metadata))
+        written: list[str] = []
 
         def change(document: dict[str, Any]) -> None:
             space = _space(document, ns)
-            if parent and self.forks == "error":
-                self._refuse_fork(thread_id, ns, parent, checkpoint["id"], space)
-            space["checkpoints"][checkpoint["id"]] = record
-            for channel, (version, blob) in blobs.items():
-                space["blobs"].setdefault(channel, {})[version] = blob
+            cp, md, up, versions = checkpoint, meta, parent, new_versions
+            if parent and self.forks == "error" and siblings(space, parent, checkpoint["id"]):
+                cp, md, up = merge_onto_head(self, (thread_id, ns, parent), checkpoint, meta, space)
+                head = space["checkpoints"][up]["checkpoint"]
+                old = self.serde.loads_typed(_untyped(head))["channel_versions"]
+                versions = {ch: v for ch, v in cp["channel_versions"].items() if old.get(ch) != v}
+            self._write(space, cp, md, up, versions)
+            written.append(cp["id"])
 
         self._update(thread_id, change)
-        return _config(thread_id, ns, checkpoint["id"])
+        return _config(thread_id, ns, written[-1])
 
-    def _refuse_fork(self, thread_id: str, ns: str, parent: str, cid: str, space: dict[str, Any]) -> None:
-        siblings = sorted(other for other, saved in space["checkpoints"].items()
-                          if saved.get("parent") == parent and other != cid)
-        if siblings:
-            raise CheckpointForked(
-                f"thread {thread_id!r}{f' namespace {ns!r}' if ns else ''}: checkpoint {parent} already "
-                f"has the child {siblings[-1]} (another worker ran from the same parent); this one was "
-                "not written, so the chain does not fork. Reload the thread and run the step again "
-                "(or make the saver with forks='allow' to branch on purpose)."
-            )
+    def _write(
+        self, space: dict[str, Any], checkpoint: Checkpoint, metadata: dict[str, Any],
+        parent: str | None, new_versions: ChannelVersions,
+    ) -> None:
+        """Put a checkpoint and the blobs of its new channel versions into a namespace."""
+        saved = {k: v for k, v in checkpoint.items() if k != "channel_values"}
+        values = checkpoint["channel_values"]
+        space["checkpoints"][checkpoint["id"]] = {
+            "checkpoint": _typed(self.serde.dumps_typed(saved)),
+            "metadata": _typed(self.serde.dumps_typed(metadata)),
+            "parent": parent,
+        }
+        for channel, version in new_versions.items():
+            blob = _typed(self.serde.dumps_typed(values[channel])) if channel in values else ["empty", ""]
+            space["blobs"].setdefault(channel, {})[str(version)] = blob
 
     def put_writes(
         self,

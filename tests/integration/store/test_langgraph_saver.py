@@ -72,6 +72,72 @@ def test_two_workers_from_one_parent_do_not_fork_the_chain(backend_url: str) -> 
     assert len(children) == 1  # one chain: root -> the one written
 
 
+def made(values: dict[str, Any], versions: dict[str, str]) -> Any:
+    made = empty_checkpoint()
+    made["channel_values"] = values
+    made["channel_versions"] = versions
+    return made
+
+
+def test_a_second_worker_whose_channels_merge_lands_on_the_head(backend_url: str) -> None:
+    saver = StatemergeSaver(backend_url, timeout=10)
+    v1 = saver.get_next_version(None, None)
+    v2 = saver.get_next_version(v1, None)
+    root = made({"notes": {"a": 1}, "n": 1}, {"notes": v1, "n": v1})
+    stored = saver.put(config("t"), root, {"step": 0}, {"notes": v1, "n": v1})
+    parent = stored["configurable"]["checkpoint_id"]
+    first = made({"notes": {"a": 1, "b": 2}, "n": 1}, {"notes": v2, "n": v1})  # one worker adds a note
+    second = made({"notes": {"a": 1}, "n": 5}, {"notes": v1, "n": v2})  # the other, from the same parent
+    a = saver.put(config("t", parent), first, {"step": 1}, {"notes": v2})
+    b = saver.put(config("t", parent), second, {"step": 1}, {"n": v2})
+    assert b["configurable"]["checkpoint_id"] not in (second["id"], a["configurable"]["checkpoint_id"])
+    head = saver.get_tuple(config("t"))
+    assert head is not None and head.config == b
+    assert head.checkpoint["channel_values"] == {"notes": {"a": 1, "b": 2}, "n": 5}
+    assert head.parent_config == a
+    assert head.metadata["merged"] == {"from": second["id"], "onto": a["configurable"]["checkpoint_id"]}
+    parents = [t.parent_config["configurable"]["checkpoint_id"] for t in saver.list(config("t"))
+               if t.parent_config]
+    assert len(parents) == len(set(parents)) == 2  # one chain: root -> first -> merged
+
+
+def test_four_workers_from_one_parent_with_disjoint_channels_all_land_in_one_chain(backend_url: str) -> None:
+    saver = StatemergeSaver(backend_url, timeout=20)
+    v1 = saver.get_next_version(None, None)
+    v2 = saver.get_next_version(v1, None)
+    start = {f"c{k}": 0 for k in range(4)}
+    stored = saver.put(config("t"), made(start, dict.fromkeys(start, v1)), {}, dict.fromkeys(start, v1))
+    parent = stored["configurable"]["checkpoint_id"]
+
+    def worker(k: int) -> None:
+        values = {**start, f"c{k}": k + 1}
+        versions = {**dict.fromkeys(start, v1), f"c{k}": v2}
+        own = StatemergeSaver(backend_url, timeout=20)
+        own.put(config("t", parent), made(values, versions), {}, {f"c{k}": v2})
+
+    workers = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for each in workers:
+        each.start()
+    for each in workers:
+        each.join()
+    head = saver.get_tuple(config("t"))
+    assert head is not None and head.checkpoint["channel_values"] == {"c0": 1, "c1": 2, "c2": 3, "c3": 4}
+    parents = [t.parent_config["configurable"]["checkpoint_id"] for t in saver.list(config("t"))
+               if t.parent_config]
+    assert len(parents) == len(set(parents)) == 4  # a chain of 5, no fork
+
+
+def test_a_second_worker_whose_channels_conflict_is_refused(backend_url: str) -> None:
+    saver = StatemergeSaver(backend_url, timeout=10)
+    v1 = saver.get_next_version(None, None)
+    v2 = saver.get_next_version(v1, None)
+    parent = saver.put(config("t"), made({"n": 1}, {"n": v1}), {}, {"n": v1})["configurable"]["checkpoint_id"]
+    saver.put(config("t", parent), made({"n": 2}, {"n": v2}), {}, {"n": v2})
+    with pytest.raises(CheckpointForked, match=r"both changed /n"):
+        saver.put(config("t", parent), made({"n": 3}, {"n": v2}), {}, {"n": v2})
+    assert len(list(saver.list(config("t")))) == 2
+
+
 def test_forks_allow_branches_on_purpose(backend_url: str) -> None:
     saver = StatemergeSaver(backend_url, forks="allow", timeout=10)
     root = saver.put(config("t"), checkpoint(1), {"step": 0}, {"n": 1})

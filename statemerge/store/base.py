@@ -30,7 +30,7 @@ from statemerge.errors import (
     StatemergeError,
 )
 from statemerge.store.metrics import CallStats
-from statemerge.store.retry import RetryPolicy
+from statemerge.store.retry import RetryPolicy, retry_delay
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 20
@@ -373,23 +373,6 @@ class Store(ABC):
             except ChangedSinceRead:
                 stats.conflicts += 1
             time.sleep(retry_delay(self.url, stats, retries, deadline, policy))
-
-
-def retry_delay(url: str, stats: CallStats, retries: int, deadline: float, policy: RetryPolicy) -> float:
-    """How long to wait before the next attempt after a lost race; RetriesExhausted when there
-    may be none (`retries` used up, or the wait would end after `deadline`)."""
-    if stats.attempts > retries:
-        raise RetriesExhausted(
-            f"{url}: gave up after {stats.attempts} attempts: the value changed "
-            f"before every write ({stats.conflicts} conflicts; raise --retries)."
-        )
-    delay = policy.delay(stats.attempts)
-    if time.monotonic() + delay > deadline:
-        raise RetriesExhausted(
-            f"{url}: gave up after {stats.attempts} attempts: the timeout ran out "
-            f"with the value still changing ({stats.conflicts} conflicts)."
-        )
-    return delay
 
 
 def _changed_message(url: str, expected: str, actual: str) -> str:

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statemerge.errors import ChangedSinceRead, MergeConflict, StatemergeError, UsageError
-from statemerge.store.base import DEFAULT_RETRIES, Store, default_agent, finish_call, retry_delay
+from statemerge.store.base import DEFAULT_RETRIES, Store, default_agent, finish_call
 from statemerge.store.metrics import CallStats
-from statemerge.store.retry import RetryPolicy
+from statemerge.store.retry import RetryPolicy, retry_delay
 
 if TYPE_CHECKING:
     from statemerge.merging.conflicts import Conflict

@@ -26,10 +26,9 @@ from statemerge.store.base import (
     StoredValue,
     default_agent,
     finish_call,
-    retry_delay,
 )
 from statemerge.store.metrics import CallStats
-from statemerge.store.retry import RetryPolicy
+from statemerge.store.retry import RetryPolicy, retry_delay
 
 Change = Callable[[Any], Any]
 

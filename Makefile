@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check statemerge tests bench
+	$(VENV)/bin/ruff check statemerge tests bench examples
 	$(VENV)/bin/mypy --strict
 
 bench: $(STAMP)

@@ -1,5 +1,7 @@
-"""Updates per second under contention: optimistic (compare-and-set with retries) against the
-lock, on a file and on etcd, with 1, 2, 4 and 8 processes incrementing one counter.
+"""Updates per second under contention: optimistic (compare-and-set with retries), the lock, and
+merge on write (`store.edit()`), on a file and on etcd, with 1, 2, 4 and 8 processes. occ and lock
+increment one counter; merge has each process edit its own counter in the one document (disjoint
+changes, as agents' are: a lost race is merged, not redone).
 
 Each process is a real interpreter that opens the store, waits until all are ready, then runs
 its share of `update inc /n 1` through the API the CLI uses (the interpreter's start is not
@@ -12,20 +14,22 @@ configuration runs twice, interleaved with the others, and the better run agains
 - floor: each backend's bare write (file: read + atomic replace; etcd: one put), one process,
   measured just before each run (the disk's fsync time drifts a lot); `x floor` is the run's
   updates/s over it, and ranks the runs;
-- peers: lock over optimistic at the same contention (each over its floor), and file over etcd
-  (raw updates/s);
+- peers: lock over optimistic and merge over optimistic at the same contention (each over its
+  floor), and file over etcd (raw updates/s);
 - retries per update, conflicts per attempt and lock wait per update say why.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data" / "store"
@@ -33,6 +37,7 @@ LEVELS = (1, 2, 4, 8)
 UPDATES = 160  # per run, shared among its processes
 REPEATS = 2  # runs of each configuration, interleaved; the best one counts
 INC = [{"op": "inc", "path": "/n", "value": 1}]
+MODES = ("occ", "lock", "merge")
 
 
 @dataclass
@@ -62,10 +67,15 @@ def worker(url: str, mode: str, count: int) -> None:
     sys.stdin.readline()
     totals = {"attempts": 0, "conflicts": 0, "lock_wait": 0.0, "failed": 0}
     start = time.time()
+    name = f"w{os.getpid()}"
     for _ in range(count):
         stats = CallStats(mode, url, "bench")
         try:
-            store.apply(INC, lock=mode == "lock", retries=10_000, stats=stats)
+            if mode == "merge":
+                with store.edit(retries=10_000, stats=stats) as doc:
+                    doc["by"][name] = doc["by"].get(name, 0) + 1
+            else:
+                store.apply(INC, lock=mode == "lock", retries=10_000, stats=stats)
         except PreconditionFailed:
             totals["failed"] += 1
         totals["attempts"] += stats.attempts
@@ -78,7 +88,7 @@ def contend(backend: str, url: str, mode: str, processes: int) -> Run:
     """Run `processes` workers against a fresh counter and sum what they saw."""
     from statemerge.store import open_store
 
-    open_store(url).set("", {"n": 0})
+    open_store(url).set("", {"n": 0, "by": {}})
     count = UPDATES // processes
     command = [sys.executable, "-m", "bench.store", "worker", url, mode, str(count)]
     workers = [
@@ -103,9 +113,14 @@ def contend(backend: str, url: str, mode: str, processes: int) -> Run:
         retries=(attempts - updates) / updates,
         conflict_rate=sum(r["conflicts"] for r in reports) / max(attempts, 1),
         lock_wait_ms=1000 * sum(r["lock_wait"] for r in reports) / updates,
-        lost=updates - open_store(url).get("/n")[0],
+        lost=updates - landed(open_store(url).get()[0]),
         failed=sum(r["failed"] for r in reports),
     )
+
+
+def landed(document: dict[str, Any]) -> int:
+    """The updates a run's document holds: the counter, plus every process's own counter."""
+    return int(document["n"]) + sum(document["by"].values())
 
 
 def measure(backend: str, url: str) -> list[Run]:
@@ -114,7 +129,7 @@ def measure(backend: str, url: str) -> list[Run]:
     best: dict[tuple[str, int], Run] = {}
     for _ in range(REPEATS):
         for processes in LEVELS:
-            for mode in ("occ", "lock"):
+            for mode in MODES:
                 bare = floor(backend, url, rounds=40)
                 run = contend(backend, url, mode, processes)
                 run.floor = bare
@@ -124,7 +139,7 @@ def measure(backend: str, url: str) -> list[Run]:
                     run.failed = previous.failed = run.failed + previous.failed
                 if previous is None or run.rate / run.floor > previous.rate / previous.floor:
                     best[(mode, processes)] = run
-    return [best[(mode, n)] for mode in ("occ", "lock") for n in LEVELS]
+    return [best[(mode, n)] for mode in MODES for n in LEVELS]
 
 
 def floor(backend: str, url: str, rounds: int) -> float:
@@ -173,17 +188,17 @@ def report(runs: list[Run]) -> None:
     by = {(r.backend, r.mode, r.processes): r for r in runs}
     print(f"{UPDATES} increments per run, shared among the processes")
     print("floor: bare writes/s of the backend (one process) just before the run")
-    header = "backend mode  procs  upd/s  floor  x floor  lock/occ  file/etcd  retries/upd  confl/att"
+    header = "backend mode  procs  upd/s  floor  x floor  vs occ  file/etcd  retries/upd  confl/att"
     print(header + "  wait ms/upd  lost  failed")
     for r in runs:
-        lock, occ = (r.backend, "lock", r.processes), (r.backend, "occ", r.processes)
-        lock_occ = ratio(by, lock, occ, against_floor=True)
+        this, occ = (r.backend, r.mode, r.processes), (r.backend, "occ", r.processes)
+        vs_occ = "-" if r.mode == "occ" else ratio(by, this, occ, against_floor=True)
         file_etcd = ratio(
             by, ("file", r.mode, r.processes), ("etcd", r.mode, r.processes), against_floor=False
         )
         print(
             f"{r.backend:7} {r.mode:5} {r.processes:5} {r.rate:6.0f} {r.floor:6.0f} "
-            f"{r.rate / r.floor:8.2f} {lock_occ:>9} {file_etcd:>10} {r.retries:12.2f}"
+            f"{r.rate / r.floor:8.2f} {vs_occ:>7} {file_etcd:>10} {r.retries:12.2f}"
             f" {r.conflict_rate:10.1%} {r.lock_wait_ms:12.2f} {r.lost:5} {r.failed:7}"
         )
     print("where each wins (updates/s over the floor, the better mode over the other):")
@@ -191,7 +206,8 @@ def report(runs: list[Run]) -> None:
         for n in LEVELS:
             lock_occ = float(ratio(by, (backend, "lock", n), (backend, "occ", n), against_floor=True))
             winner, factor = ("lock", lock_occ) if lock_occ >= 1 else ("occ", 1 / lock_occ)
-            print(f"  {backend} x{n}: {winner} by {factor:.2f}x")
+            merge_occ = float(ratio(by, (backend, "merge", n), (backend, "occ", n), against_floor=True))
+            print(f"  {backend} x{n}: {winner} by {factor:.2f}x; merge on write at {merge_occ:.2f}x occ")
 
 
 def main() -> None:

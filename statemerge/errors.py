@@ -12,6 +12,7 @@
     ├── PreconditionFailed            exit 1: a compare-and-set or lock that did not hold
     │   ├── ChangedSinceRead          the value changed since the caller read its etag
     │   ├── RetriesExhausted          every attempt of an update lost its race
+    │   ├── MergeConflict             merge on write: the changes conflict with a newer write
     │   └── LockTimeout               a lock not acquired in time
     └── StoreError                    a store backend failed (unreachable, timed out)
         ├── AmbiguousWrite            etcd: a write sent, no answer: it may have been applied
@@ -126,6 +127,15 @@ class RetriesExhausted(PreconditionFailed):
 
 class LockTimeout(PreconditionFailed):
     """A lock was not acquired within its timeout."""
+
+
+class MergeConflict(PreconditionFailed):
+    """Merge on write left conflicts between the caller's changes and a newer write; nothing was
+    written. `conflicts` is the report: one dict per conflict (id, path, kind, base/ours/theirs)."""
+
+    def __init__(self, message: str, conflicts: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts
 
 
 class StoreError(StatemergeError):

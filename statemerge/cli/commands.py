@@ -10,12 +10,12 @@ import importlib
 
 from statemerge.cli.lazytyper import Typer
 
-ORDER = ("merge", "resolve", "git", "check", "crdt", "log", "store")
+ORDER = ("merge", "resolve", "git", "check", "crdt", "log", "store", "agents")
 MODULES = {
     "merge": "merge", "resolve": "resolve", "git": "git", "check": "check", "diff": "check",
     "crdt": "crdt",
     "log": "log", "get": "store", "set": "store", "update": "store", "lock": "store",
-    "stats": "store",
+    "stats": "store", "put": "agents", "mcp": "agents",
 }
 HELP = """Resolve state conflicts in JSON/YAML state files.
 

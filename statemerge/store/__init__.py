@@ -6,12 +6,15 @@
 ...     store.update(lambda doc: {**doc, "n": doc.get("n", 0) + 1})
 ...     with store.lock(agent="planner", timeout=5):
 ...         ...
+...     with store.edit() as doc:                                # merge on write
+...         doc["tasks"].append("review")
 
-A STORE is a path (JSON, or YAML by its suffix) or `etcd://HOST:PORT[,HOST:PORT...]/KEY`.
+`statemerge.store.aio.open_store` is the same for asyncio. A STORE is a path (JSON, or YAML by its suffix) or `etcd://HOST:PORT[,HOST:PORT...]/KEY`.
 """
 
 from __future__ import annotations
 
+from statemerge.errors import MergeConflict
 from statemerge.store.base import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
@@ -30,6 +33,7 @@ __all__ = [
     "CallStats",
     "Holder",
     "LockState",
+    "MergeConflict",
     "RetryPolicy",
     "Store",
     "StoredValue",

@@ -23,13 +23,14 @@ from typing import Any
 from statemerge.errors import (
     ChangedSinceRead,
     InputError,
+    MergeConflict,
     PatchError,
     PreconditionFailed,
     RetriesExhausted,
     StatemergeError,
 )
 from statemerge.store.metrics import CallStats
-from statemerge.store.retry import RetryPolicy
+from statemerge.store.retry import RetryPolicy, retry_delay
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 20
@@ -222,9 +223,9 @@ class Store(ABC):
             ) as holder:
                 yield holder
         except StatemergeError as error:
-            _finish(stats, started, error)
+            finish_call(stats, started, error)
             raise
-        _finish(stats, started, None)
+        finish_call(stats, started, None)
 
     def update(
         self,
@@ -258,9 +259,9 @@ class Store(ABC):
             else:
                 etag = self._optimistic(change, copies, retries, deadline, stats, policy or RetryPolicy())
         except StatemergeError as error:
-            _finish(stats, started, error)
+            finish_call(stats, started, error)
             raise
-        _finish(stats, started, None)
+        finish_call(stats, started, None)
         return etag
 
     def set(self, pointer: str, value: Any, **options: Any) -> str:
@@ -320,10 +321,27 @@ class Store(ABC):
         except StatemergeError as error:
             if isinstance(error, ChangedSinceRead):
                 stats.conflicts = 1
-            _finish(stats, started, error)
+            finish_call(stats, started, error)
             raise
-        _finish(stats, started, None)
+        finish_call(stats, started, None)
         return etag
+
+    def commit(self, new: Any, *, base: tuple[Any, str | None], **options: Any) -> str:
+        """Merge on write: write `new`, computed from `base` = (document, etag), three-way merging
+        any write that landed since (store/mergewrite.py); MergeConflict when conflicts are left."""
+        from statemerge.store.mergewrite import commit
+
+        return commit(self, new, base=base, **options)
+
+    def edit(self, **options: Any) -> AbstractContextManager[Any]:
+        """`with store.edit() as doc:` change a private copy; on exit it is committed (merged)."""
+        from statemerge.store.mergewrite import edit
+
+        return edit(self, **options)
+
+    def read_at(self, etag: str) -> StoredValue | None:
+        """The value as it was at `etag`, where the backend keeps history (etcd); else None."""
+        return None
 
     # -- the two paths of update --------------------------------------------------------------
 
@@ -354,26 +372,15 @@ class Store(ABC):
                 return self._attempt(change, copies, deadline, stats)
             except ChangedSinceRead:
                 stats.conflicts += 1
-            if stats.attempts > retries:
-                raise RetriesExhausted(
-                    f"{self.url}: gave up after {stats.attempts} attempts: the value changed "
-                    f"before every write ({stats.conflicts} conflicts; raise --retries)."
-                )
-            delay = policy.delay(stats.attempts)
-            if time.monotonic() + delay > deadline:
-                raise RetriesExhausted(
-                    f"{self.url}: gave up after {stats.attempts} attempts: the timeout ran out "
-                    f"with the value still changing ({stats.conflicts} conflicts)."
-                )
-            time.sleep(delay)
+            time.sleep(retry_delay(self.url, stats, retries, deadline, policy))
 
 
 def _changed_message(url: str, expected: str, actual: str) -> str:
     return f"{url}: changed since you read it (etag {expected}, now {actual}); nothing was written."
 
 
-def _finish(stats: CallStats | None, started: float, error: StatemergeError | None) -> None:
-    """Record how a call ended."""
+def finish_call(stats: CallStats | None, started: float, error: StatemergeError | None) -> None:
+    """Record how a call ended (a MergeConflict as `conflict`)."""
     if stats is None:
         return
     stats.elapsed = time.monotonic() - started
@@ -381,6 +388,8 @@ def _finish(stats: CallStats | None, started: float, error: StatemergeError | No
         stats.outcome = "ok"
     elif isinstance(error, RetriesExhausted):
         stats.outcome = "exhausted"
+    elif isinstance(error, MergeConflict):
+        stats.outcome = "conflict"
     elif isinstance(error, ChangedSinceRead):
         stats.outcome = "changed"
     elif isinstance(error, PreconditionFailed):

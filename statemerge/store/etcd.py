@@ -29,6 +29,7 @@ from statemerge.errors import (
     ChangedSinceRead,
     LockTimeout,
     PreconditionFailed,
+    StatemergeError,
     StoreError,
     UsageError,
 )
@@ -41,7 +42,14 @@ from statemerge.store.base import (
     held_locks_env,
     inherited_lock_token,
 )
-from statemerge.store.etcdhttp import AmbiguousWrite, DeadlineReached, EtcdClient, b64, unb64
+from statemerge.store.etcdhttp import (
+    AmbiguousWrite,
+    DeadlineReached,
+    EtcdClient,
+    EtcdRequestError,
+    b64,
+    unb64,
+)
 from statemerge.store.metrics import CallStats
 
 _ENDPOINT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):([0-9]{1,5})")
@@ -105,12 +113,33 @@ class EtcdStore(Store):
         self.client.close()
 
     def read(self) -> StoredValue:
-        answer = self.client.call("/v3/kv/range", {"key": self._key}, deadline=self.deadline(None))
+        return self.stored(self.client.call("/v3/kv/range", self.read_request, deadline=self.deadline(None)))
+
+    @property
+    def read_request(self) -> dict[str, Any]:
+        """The range request that reads the document."""
+        return {"key": self._key}
+
+    def stored(self, answer: dict[str, Any]) -> StoredValue:
+        """The document in the answer to `read_request`."""
         kvs = answer.get("kvs") or []
         if not kvs:
             return StoredValue(None, "0", False)
         value = parse_value(unb64(kvs[0].get("value", "")), self.url, "json")
         return StoredValue(value, str(kvs[0]["mod_revision"]), True)
+
+    def read_at(self, etag: str) -> StoredValue | None:
+        """The value at revision `etag` (None once etcd compacted that history away)."""
+        self.check_etag(etag)
+        query = {"key": self._key, "revision": etag}
+        try:
+            answer = self.client.call("/v3/kv/range", query, deadline=self.deadline(None))
+        except EtcdRequestError:  # compacted, or a revision from the future
+            return None
+        kvs = answer.get("kvs") or []
+        if not kvs or kvs[0]["mod_revision"] != etag:
+            return None  # `etag` is not a version of this key
+        return StoredValue(parse_value(unb64(kvs[0].get("value", "")), self.url, "json"), etag, True)
 
     def check_etag(self, etag: str) -> None:
         if not etag.isdigit():
@@ -119,6 +148,19 @@ class EtcdStore(Store):
     def compare_and_set(
         self, value: Any, etag: str, *, deadline: float, stats: CallStats | None = None
     ) -> str:
+        txn, nonce, own_lock = self.cas_request(value, etag, self._held[0] if self._held else None)
+        self._waited_since = None
+        try:
+            return self._transact(txn, nonce, etag, own_lock, deadline)
+        finally:
+            if stats is not None and self._waited_since is not None:
+                stats.lock_wait += time.monotonic() - self._waited_since
+
+    def cas_request(
+        self, value: Any, etag: str, held: str | None
+    ) -> tuple[dict[str, Any], str, str | None]:
+        """The compare-and-set transaction for `value` at `etag`, its nonce, and the lock key it
+        writes under (`held`: the lock key this writer holds; else an ancestor's, if any)."""
         self.check_etag(etag)
         import json
 
@@ -126,7 +168,7 @@ class EtcdStore(Store):
 
         data = escape_surrogates(json.dumps(value, ensure_ascii=False, separators=(",", ":"))).encode()
         nonce = uuid.uuid4().hex
-        own_lock = self._held[0] if self._held else inherited_lock_token(self.identity)
+        own_lock = held or inherited_lock_token(self.identity)
         if own_lock is None:  # nobody may hold the lock
             guard = {
                 **self._lock_range,
@@ -157,12 +199,25 @@ class EtcdStore(Store):
                 {"request_range": lock_probe},
             ],
         }
-        self._waited_since = None
-        try:
-            return self._transact(txn, nonce, etag, own_lock, deadline)
-        finally:
-            if stats is not None and self._waited_since is not None:
-                stats.lock_wait += time.monotonic() - self._waited_since
+        return txn, nonce, own_lock
+
+    def cas_refusal(self, answer: dict[str, Any], etag: str, own_lock: str | None) -> StatemergeError | None:
+        """Why a compare-and-set transaction did not succeed: the error to raise, or None when
+        someone else holds the lock (wait for it, then try again)."""
+        ranges = [r.get("response_range", {}) for r in answer.get("responses", [])]
+        kvs = ranges[0].get("kvs") or [] if ranges else []
+        current = str(kvs[0]["mod_revision"]) if kvs else "0"
+        if current != etag:
+            return ChangedSinceRead(
+                f"{self.url}: changed since you read it (etag {etag}, now {current}); "
+                "nothing was written."
+            )
+        if own_lock is not None:
+            return PreconditionFailed(
+                f"{self.url}: the lock this write ran under is gone (its lease expired); "
+                "nothing was written."
+            )
+        return None
 
     def _transact(
         self, txn: dict[str, Any], nonce: str, etag: str, own_lock: str | None, deadline: float
@@ -185,19 +240,9 @@ class EtcdStore(Store):
                 landed = self._landed(nonce, etag, deadline)
                 if landed is not None:
                     return landed
-            ranges = [r.get("response_range", {}) for r in answer.get("responses", [])]
-            kvs = ranges[0].get("kvs") or [] if ranges else []
-            current = str(kvs[0]["mod_revision"]) if kvs else "0"
-            if current != etag:
-                raise ChangedSinceRead(
-                    f"{self.url}: changed since you read it (etag {etag}, now {current}); "
-                    "nothing was written."
-                )
-            if own_lock is not None:
-                raise PreconditionFailed(
-                    f"{self.url}: the lock this write ran under is gone (its lease expired); "
-                    "nothing was written."
-                )
+            refusal = self.cas_refusal(answer, etag, own_lock)
+            if refusal is not None:
+                raise refusal
             # someone else holds the lock: wait for it, as a file writer waits for the flock
             now = time.monotonic()
             if self._waited_since is None:

@@ -20,6 +20,9 @@ from statemerge.errors import StoreError
 # gRPC status codes that mean "this member cannot serve now; another may" (and, for a write,
 # "it may still happen"): Unknown, DeadlineExceeded, Unavailable.
 _RETRYABLE_CODES = {2, 4, 14}
+#: Seconds after which a call whose every attempt found no server listening (connection refused,
+#: no route) gives up, whatever its deadline: etcd is down, and waiting for the deadline helps no one.
+DOWN_AFTER = 3.0
 
 
 def b64(data: str | bytes) -> str:
@@ -89,6 +92,7 @@ class EtcdClient:
         last = "no answer"
         slow = False
         failures = 0
+        reached = False  # whether any endpoint accepted a connection during this call
         started = time.monotonic()
         while True:
             remaining = deadline - time.monotonic()
@@ -105,7 +109,13 @@ class EtcdClient:
                 return self._post(index, path, body, timeout)
             except _NotSent as error:
                 last, slow = str(error), False
+                if not reached and time.monotonic() - started >= DOWN_AFTER:
+                    where = ", ".join(f"{host}:{port}" for host, port in self.endpoints)
+                    raise StoreError(
+                        f"{self.name}: etcd is not reachable at {where} (last: {last}); is it running?"
+                    ) from None
             except _NoAnswer as error:
+                reached = True
                 if not idempotent:
                     self.current = (index + 1) % len(self.endpoints)
                     raise AmbiguousWrite(

@@ -181,6 +181,12 @@ class FileStore(Store):
 
     def _flock(self, fd: int, deadline: float, stats: CallStats | None) -> None:
         """Take the flock by `deadline` (polling: flock itself has no timeout)."""
+        for pause in self.flock_pauses(fd, deadline, stats):
+            time.sleep(pause)
+
+    def flock_pauses(self, fd: int, deadline: float, stats: CallStats | None) -> Iterator[float]:
+        """Try the flock without blocking until it is taken, yielding how long to wait between
+        tries (a thread sleeps them, a coroutine awaits them); LockTimeout after `deadline`."""
         started = time.monotonic()
         pause = 0.0002
         while True:
@@ -193,7 +199,7 @@ class FileStore(Store):
                     if stats is not None:
                         stats.lock_wait += now - started
                     raise LockTimeout(self._timeout_message(now - started)) from None
-                time.sleep(min(pause, deadline - now))
+                yield min(pause, deadline - now)
                 pause = min(pause * 2, 0.005)
         if stats is not None:
             stats.lock_wait += time.monotonic() - started

@@ -16,7 +16,7 @@ from typing import Any
 
 from statemerge.errors import InputError, ParseError
 
-OUTCOMES = ("ok", "changed", "timeout", "exhausted", "error")
+OUTCOMES = ("ok", "changed", "timeout", "exhausted", "conflict", "error")
 
 
 @dataclass
@@ -30,7 +30,7 @@ class CallStats:
     conflicts: int = 0  # compare-and-sets lost because the value changed since it was read
     lock_wait: float = 0.0  # seconds spent waiting for a lock (also the brief lock of a write)
     elapsed: float = 0.0
-    outcome: str = "ok"  # ok, changed, timeout, exhausted, error
+    outcome: str = "ok"  # ok, changed, timeout, exhausted, conflict, error
     started: float = field(default_factory=time.time)
 
     @property

@@ -2,7 +2,9 @@
 
 Writers that lost a race all retry; if they waited the same time they would collide again. Each
 waits a random time in [0, min(cap, base * 2**(attempt-1))], which spreads them out and keeps the
-expected wait growing only while the contention lasts.
+expected wait growing only while the contention lasts. `retry_delay` decides, after a lost race,
+whether a call may try again (its retries and its deadline) and how long it waits first: `update`,
+merge on write and the asyncio store all ask it.
 
 >>> backoff_delay(3, base=0.01, cap=1.0, unit=0.5)
 0.02
@@ -11,7 +13,14 @@ expected wait growing only while the contention lasts.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from statemerge.errors import RetriesExhausted
+
+if TYPE_CHECKING:
+    from statemerge.store.metrics import CallStats
 
 
 def backoff_delay(attempt: int, *, base: float, cap: float, unit: float) -> float:
@@ -31,3 +40,20 @@ class RetryPolicy:
     def delay(self, attempt: int) -> float:
         """A jittered wait after the `attempt`-th failed attempt."""
         return backoff_delay(attempt, base=self.base, cap=self.cap, unit=self.rng.random())
+
+
+def retry_delay(url: str, stats: CallStats, retries: int, deadline: float, policy: RetryPolicy) -> float:
+    """How long to wait before the next attempt after a lost race; RetriesExhausted when there
+    may be none (`retries` used up, or the wait would end after `deadline`)."""
+    if stats.attempts > retries:
+        raise RetriesExhausted(
+            f"{url}: gave up after {stats.attempts} attempts: the value changed "
+            f"before every write ({stats.conflicts} conflicts; raise --retries)."
+        )
+    delay = policy.delay(stats.attempts)
+    if time.monotonic() + delay > deadline:
+        raise RetriesExhausted(
+            f"{url}: gave up after {stats.attempts} attempts: the timeout ran out "
+            f"with the value still changing ({stats.conflicts} conflicts)."
+        )
+    return delay

@@ -6,6 +6,8 @@
 - `hold STORE TTL`: take the store's lock (an etcd lease of TTL seconds), print `locked`, sleep.
 - `rewrite STORE SIZE`: set the whole document to version 1, 0, 1, 0, ... (each SIZE items) until
   killed, printing `wrote K` after each; `version(k, size)` builds them, so the test knows both.
+- `edits NAME STORE N [overlap]`: N times `with store.edit() as doc:` record `NAME-I` under `/seen`
+  and, with `overlap`, set `/winner` to it as every writer does; prints `I ok` or `I conflict`.
 """
 
 from __future__ import annotations
@@ -53,12 +55,30 @@ def rewrite(store: str, size: int) -> None:
         k = 1 - k
 
 
+def edits(name: str, store: str, count: int, overlap: bool) -> None:
+    from statemerge.errors import MergeConflict
+    from statemerge.store import open_store
+
+    opened = open_store(store)
+    for i in range(count):
+        try:
+            with opened.edit() as doc:
+                doc.setdefault("seen", {})[f"{name}-{i}"] = True
+                if overlap:
+                    doc["winner"] = f"{name}-{i}"
+            print(f"{i} ok", flush=True)
+        except MergeConflict:
+            print(f"{i} conflict", flush=True)
+
+
 def main(argv: list[str]) -> None:
     mode, args = argv[0], argv[1:]
     if mode == "updates":
         updates(args[0], args[1], int(args[2]), args[3:])
     elif mode == "hold":
         hold(args[0], int(args[1]))
+    elif mode == "edits":
+        edits(args[0], args[1], int(args[2]), args[3:] == ["overlap"])
     elif mode == "rewrite":
         rewrite(args[0], int(args[1]))
     else:

@@ -63,3 +63,13 @@ class MergeOutcome:
                 for a in self.answered],
             "rules_file": self.rules_file,
         }
+
+
+def settled_by_bytes(base: bytes, ours: bytes, theirs: bytes, clean: bool) -> bytes | None:
+    """Rule 0 on whole files: theirs unchanged (or equal to ours) gives ours' bytes, ours
+    unchanged gives theirs' (when the merge is clean); otherwise None."""
+    if theirs in (base, ours):
+        return ours
+    if ours == base and clean:
+        return theirs
+    return None

@@ -141,7 +141,7 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
                       names: tuple[str, str, str], options: MergeOptions, rules: RuleSet,
                       rules_path: str | None) -> MergeOutcome:
     """Merge three JSONC/JSON5/TOML files (see the module docstring); bad input raises InputError."""
-    from statemerge.mergeoutcome import MergeOutcome
+    from statemerge.mergeoutcome import MergeOutcome, settled_by_bytes
 
     reader = text_format(fmt)
     if len(ours) > 1 << 16:
@@ -151,14 +151,14 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
     base_value = ABSENT if not texts[0].strip() else reader.parse(base, names[0])
     ours_value = reader.parse(ours, names[1])
     theirs_value = ours_value if theirs == ours else reader.parse(theirs, names[2])
-    result = merge(base_value, ours_value, theirs_value, rules, sources=names)
+    result = merge(base_value, ours_value, theirs_value, rules, sources=names,
+                   answers=options.answers)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,
-                           documents=(base_value, ours_value, theirs_value), rules_file=rules_path)
-    if theirs in (base, ours):
-        outcome.output = ours
-        return outcome
-    if ours == base and result.clean:
-        outcome.output = theirs
+                           documents=(base_value, ours_value, theirs_value), rules_file=rules_path,
+                           answered=result.answered)
+    settled = settled_by_bytes(base, ours, theirs, result.clean)
+    if settled is not None:
+        outcome.output = settled
         return outcome
     chosen = _Texts(reader, texts, (base_value, ours_value, theirs_value), names[1])
     try:

@@ -91,7 +91,7 @@ def _content(lines: Sequence[str]) -> list[str]:
 def merge_yaml(base: bytes, ours: bytes, theirs: bytes, *, names: tuple[str, str, str],
                options: MergeOptions, rules: RuleSet, rules_path: str | None) -> MergeOutcome:
     """Merge three YAML files (see the module docstring); bad input raises InputError."""
-    from statemerge.mergeoutcome import MergeOutcome
+    from statemerge.mergeoutcome import MergeOutcome, settled_by_bytes
 
     base_text = decode(base, names[0])
     base_side = None if not base_text.strip() else parse_side(base_text, names[0])
@@ -103,11 +103,9 @@ def merge_yaml(base: bytes, ours: bytes, theirs: bytes, *, names: tuple[str, str
     result = merge(*values, rules, sources=names, answers=options.answers)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved, documents=values,
                            rules_file=rules_path, answered=result.answered)
-    if theirs in (base, ours):
-        outcome.output = ours
-        return outcome
-    if ours == base and result.clean:
-        outcome.output = theirs
+    settled = settled_by_bytes(base, ours, theirs, result.clean)
+    if settled is not None:
+        outcome.output = settled
         return outcome
     texts = _Texts(base_side, ours_side, theirs_side, mode)
     if not options.diff3:

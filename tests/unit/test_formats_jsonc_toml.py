@@ -165,3 +165,20 @@ def test_toml_array_both_sides_extend_keeps_its_lines_and_comments() -> None:
     assert outcome.clean and outcome.output.decode() == (
         '[project]\ndependencies = [\n    "pydantic>=2",  # v1 is gone\n    "rich>=13",\n'
         '    "typer>=0.12",\n]\n')
+
+
+def test_answers_by_conflict_id_apply_to_toml_and_jsonc_merges_too() -> None:
+    from statemerge.mergefile import MergeOptions, merge_texts
+    from statemerge.merging.answers import Answer
+
+    for name, base, ours, theirs, wanted in (
+        ("c.toml", b'v = "1"\n', b'v = "2"\n', b'v = "3"\n', b'v = "3"\n'),
+        ("c.jsonc", b'{"v": 1} // c\n', b'{"v": 2} // c\n', b'{"v": 3} // c\n', b'{"v": 3} // c\n'),
+    ):
+        first = merge_texts(base, ours, theirs, names=(name,) * 3,
+                            options=MergeOptions(path_hint=name))
+        (conflict,) = first.conflicts
+        answered = merge_texts(base, ours, theirs, names=(name,) * 3, options=MergeOptions(
+            path_hint=name, answers={conflict.id: Answer(take="theirs")}))
+        assert answered.clean and answered.output == wanted, name
+        assert [entry.conflict.id for entry in answered.answered] == [conflict.id]

@@ -16,7 +16,8 @@ from statemerge.jsonvalue import same
 
 def parse_yaml_plain(data: bytes, source: str) -> Any:
     """A YAML file as the data a reader sees (None for an empty file)."""
-    from statemerge.documents.yamlread import expanded, read_stream
+    from statemerge.documents.yamlexpand import expanded
+    from statemerge.documents.yamlread import read_stream
 
     stream = read_stream(decode(data, source), source)
     documents = expanded(stream, source, budget=100_000 + 10 * len(data))

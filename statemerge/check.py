@@ -215,7 +215,12 @@ def schema_problems(
     from statemerge.documents.lines import pointer_lines
     from statemerge.pointer import format_pointer
 
-    errors = list(schema.iter_errors(document))
+    if fmt == "yaml" and isinstance(document, list) and _several_documents(data):
+        # a file of several documents (a manifest folder's file): each document is checked
+        errors = [error for index, part in enumerate(document)
+                  for error in _prefixed(schema.iter_errors(part), index)]
+    else:
+        errors = list(schema.iter_errors(document))
     paths = [list(error.absolute_path) for error in errors]
     lines = pointer_lines(data, fmt, paths) if data and errors else {}
     problems = []
@@ -224,6 +229,24 @@ def schema_problems(
         problems.append(Problem("schema", f"{_at(pointer)}: {error.message}",
                                 lines.get(tuple(path)), pointer=pointer))
     return sorted(problems, key=lambda problem: (problem.line or 0, problem.pointer or ""))
+
+
+def _several_documents(data: bytes) -> bool:
+    from statemerge.documents.yamlread import read_stream
+
+    try:
+        return len(read_stream(data.decode("utf-8", "replace"), "").roots) > 1
+    except InputError:
+        return False
+
+
+def _prefixed(errors: Any, index: int) -> list[Any]:
+    """Schema errors of document `index`, their paths starting with that index."""
+    found = []
+    for error in errors:
+        error.path.appendleft(index)
+        found.append(error)
+    return found
 
 
 def crdt_problems(path: str, document: Any) -> list[Problem]:

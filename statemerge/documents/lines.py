@@ -47,28 +47,32 @@ def _json_line(text: str, span: Any, path: Path) -> int | None:
 
 
 def _yaml_root(text: str) -> Any:
-    import yaml
+    """statemerge's own YAML nodes (positions as written); several documents are a list."""
+    from statemerge.documents.yamlread import read_stream
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.compose(text, Loader=loader)
+    roots = read_stream(text, "").roots
+    return roots[0] if len(roots) == 1 else roots
 
 
-def _yaml_line(_text: str, node: Any, path: Path) -> int | None:
-    import yaml
+def _yaml_line(text: str, node: Any, path: Path) -> int | None:
+    from statemerge.documents.yamlread import key_text
 
-    line: int = node.start_mark.line if node is not None else 0
+    if isinstance(node, list):  # several documents: the first token picks one
+        if not path or not isinstance(path[0], int) or not 0 <= path[0] < len(node):
+            return None
+        node, path = node[path[0]], path[1:]
+    start = node.start if node is not None else 0
     for token in path:
-        if isinstance(node, yaml.MappingNode):
-            pairs = [(key, value) for key, value in node.value
-                     if isinstance(key, yaml.ScalarNode) and key.value == str(token)]
+        if node is not None and node.kind == "map":
+            pairs = [(key, value) for key, value in node.items if key_text(key) == str(token)]
             if not pairs:
                 return None
             key, node = pairs[-1]
-            line = key.start_mark.line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(token, int) \
-                and 0 <= token < len(node.value):
-            node = node.value[token]
-            line = node.start_mark.line
+            start = key.start
+        elif node is not None and node.kind == "seq" and isinstance(token, int) and (
+                0 <= token < len(node.items)):
+            node = node.items[token]
+            start = node.start
         else:
             return None
-    return line + 1
+    return text.count("\n", 0, start) + 1

@@ -61,3 +61,14 @@ def test_check_and_diff_accept_files_of_several_documents_and_custom_tags(tmp_pa
     assert checked.returncode == 0, checked.stdout
     differ = statemerge("diff", "m.yaml", "m2.yaml", cwd=tmp_path)
     assert differ.returncode == 1 and '/1/metadata/name: "b" -> "c"' in differ.stdout
+
+
+def test_check_validates_each_document_of_a_manifest_against_the_schema_with_its_line(
+        tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text("kind: A\nmetadata:\n  name: a\n---\nkind: B\nmetadata:\n"
+                                     "  name: 5\n")
+    (tmp_path / "s.json").write_text('{"type": "object", "properties": {"metadata": {"properties":'
+                                     ' {"name": {"type": "string"}}}}}')
+    checked = statemerge("check", "m.yaml", "--schema", "s.json", cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "    7  schema  at '/1/metadata/name': 5 is not of type 'string'" in checked.stdout

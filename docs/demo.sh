@@ -28,4 +28,13 @@ echo "== 3. The same merge with rules (.statemerge.yaml: sum, max, lww, union, t
 echo "\$ statemerge merge $fixtures/rules-counters/{base,ours,theirs}.json"
 "$statemerge" merge "$fixtures"/rules-counters/{base,ours,theirs}.json
 echo "exit $?"
+
+echo
+echo "== 4. YAML as written: ours renamed the container 'server' to 'web', theirs bumped its image"
+echo "   (git merge-file leaves a conflict here; statemerge sees one renamed record and keeps"
+echo "   every comment and quote as written)"
+echo "\$ statemerge merge $fixtures/renamed-record/{base,ours,theirs}.yaml"
+"$statemerge" merge "$fixtures"/renamed-record/{base,ours,theirs}.yaml > "$out/renamed.yaml"
+echo "exit $?"
+diff -u "$fixtures/renamed-record/ours.yaml" "$out/renamed.yaml" | sed 's/^/   /'
 exit 0

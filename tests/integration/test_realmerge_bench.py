@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gitrepo import GitRepo
@@ -32,12 +33,17 @@ def merged_repository(tmp_path: Path) -> GitRepo:
     return repo
 
 
+def run_benchmark(repo: GitRepo, cache: Path, *options: str) -> Any:
+    """Mine `repo` into `cache`, replay with this venv's statemerge; the summary written."""
+    realmerge.main([str(repo.root), "--cache", str(cache), "--jobs", "1", *options])
+    return json.loads((cache / "summary.json").read_text())
+
+
 def test_a_merge_git_got_right_is_replayed_and_compared_with_the_commit(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = merged_repository(tmp_path)
     cache = tmp_path / "cache"
-    realmerge.main([str(repo.root), "--cache", str(cache), "--jobs", "1"])
-    summary = json.loads((cache / "summary.json").read_text())
+    summary = run_benchmark(repo, cache)
     (scenario,) = summary["scenarios"]
     assert scenario["path"] == "config.yaml"
     assert scenario["git"]["outcome"] == "bytes"
@@ -99,9 +105,7 @@ def toml_and_jsonc_repository(tmp_path: Path) -> GitRepo:
 def test_toml_and_jsonc_files_are_replayed_in_their_dialect(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = toml_and_jsonc_repository(tmp_path)
-    cache = tmp_path / "cache"
-    realmerge.main([str(repo.root), "--cache", str(cache), "--jobs", "1"])
-    summary = json.loads((cache / "summary.json").read_text())
+    summary = run_benchmark(repo, tmp_path / "cache")
     found = {(s["path"], s["format"], s["ext"]): s for s in summary["scenarios"]}
     assert set(found) == {("Cargo.toml", "toml", ".toml"), ("tsconfig.json", "jsonc", ".jsonc")}
     for scenario in found.values():
@@ -113,8 +117,7 @@ def test_toml_and_jsonc_files_are_replayed_in_their_dialect(
     out = capsys.readouterr().out
     assert "TOTAL toml" in out and "TOTAL jsonc" in out
 
-    realmerge.main([str(repo.root), "--cache", str(cache), "--jobs", "1", "--formats", "toml"])
-    summary = json.loads((cache / "summary.json").read_text())
+    summary = run_benchmark(repo, tmp_path / "cache", "--formats", "toml")
     assert [s["path"] for s in summary["scenarios"]] == ["Cargo.toml"]
 
 

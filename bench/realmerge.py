@@ -1,17 +1,23 @@
-"""Real-merge benchmark (issue 9): replay the YAML and JSON files of real merge commits.
+"""Real-merge benchmark (issues 9, 12): replay the YAML, JSON, JSONC/JSON5 and TOML files of real
+merge commits.
 
 Mines merge commits from git repositories on disk (the bare mirrors under /work/.mirror/*/, paths
-on the command line, or $STATEMERGE_BENCH_REPOS, separated by `:`), takes every YAML/JSON file both
+on the command line, or $STATEMERGE_BENCH_REPOS, separated by `:`), takes every such file both
 parents changed since the merge base, and replays base/ours/theirs through `statemerge merge` and
 `git merge-file -p`. Each result is compared with the file that was committed: equal as bytes,
 equal as data (PyYAML's safe loader and ruamel's YAML 1.2 safe loader both read the same value;
-JSON: json), conflict (exit 1), clean but different, error, timeout. The headline lists every
-scenario where git's clean result equals the commit (bytes, hence data) but statemerge's does not.
+JSON: json; JSONC/JSON5: pyjson5; TOML: tomllib), conflict (exit 1), clean but different, error,
+timeout. The headline lists every scenario where git's clean result equals the commit (bytes,
+hence data) but statemerge's does not.
+
+A `.json` file that is JSON with comments by name (tsconfig*.json, .vscode/*.json,
+devcontainer.json: statemerge's own list) is replayed as `.jsonc`, as the git driver reads it; any
+other `.json` file that only a JSON5 reader reads is JSONC too (statemerge detects it).
 
 Scenario files go to a cache outside the repository (never committed): <cache>/<repo>/<merge>-<n>/
 {base,ours,theirs,committed}.<ext>, the two results, info.json; and <cache>/summary.json.
 
-    python bench/realmerge.py [REPO...] [--cache DIR] [--max-scenarios N] [--budget S]
+    python bench/realmerge.py [REPO...] [--cache DIR] [--formats toml,jsonc] [--max-scenarios N]
     python bench/realmerge.py --replay --cache DIR --statemerge OTHER/.venv/bin/statemerge
 """
 
@@ -36,7 +42,8 @@ HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":  # as a script: bench/yaml.py must not hide PyYAML's `yaml`
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-EXTENSIONS = (".yaml", ".yml", ".json")
+EXTENSIONS = (".yaml", ".yml", ".json", ".jsonc", ".json5", ".toml")
+FAMILIES = {"yaml": "yaml", "json": "json", "jsonc": "jsonc", "json5": "jsonc", "toml": "toml"}
 OUTCOMES = ("bytes", "data", "conflict", "different", "error", "timeout")
 MIRRORS = os.environ.get("STATEMERGE_MIRRORS", "/work/.mirror")
 DEFAULT_CACHE = Path("/tmp/statemerge-realmerge")
@@ -73,7 +80,10 @@ def repository_name(git_dir: Path) -> str:
 
 
 def file_format(path: str) -> str:
-    return "json" if path.endswith(".json") else "yaml"
+    """yaml, json, jsonc, json5 or toml, as statemerge names the format of a file path."""
+    from statemerge.documents.formats import detect_format
+
+    return detect_format(path)
 
 
 # -- reading as data -------------------------------------------------------------------------
@@ -136,8 +146,8 @@ class Readers:
 
     def _read(self, text: bytes, fmt: str, both: bool) -> tuple[object, object] | None:
         try:
-            if fmt == "json":
-                value = json.loads(text)
+            if fmt in ("json", "jsonc", "json5", "toml"):
+                value = read_plain(text, fmt)
                 return value, value
             import yaml
 
@@ -146,6 +156,19 @@ class Readers:
             return first, second
         except Exception:  # any reader failing means: not a valid document
             return None
+
+
+def read_plain(text: bytes, fmt: str) -> object:
+    """A JSON, JSONC/JSON5 (pyjson5: comments, trailing commas) or TOML (tomllib) document."""
+    if fmt == "toml":
+        import tomllib
+
+        return tomllib.loads(text.decode("utf-8"))
+    if fmt in ("jsonc", "json5"):
+        import pyjson5
+
+        return pyjson5.decode(text.decode("utf-8"))
+    return json.loads(text)
 
 
 def same(a: object, b: object) -> bool:
@@ -186,6 +209,10 @@ def merges(repo: Path, limit: int) -> Iterator[tuple[str, str, str]]:
             yield fields[0], fields[1], fields[2]
 
 
+def readable(texts: dict[str, bytes | None], fmt: str, readers: Readers) -> bool:
+    return all(readers.read(text, fmt, both=False) is not None for text in texts.values() if text)
+
+
 def mine(repo: Path, folder: Path, args: argparse.Namespace, readers: Readers,
          skipped: Counter[str]) -> list[dict[str, Any]]:
     """Write up to args.max_scenarios scenarios of `repo` into `folder`; their info records."""
@@ -207,7 +234,10 @@ def mine(repo: Path, folder: Path, args: argparse.Namespace, readers: Readers,
         for path in paths:
             if taken >= args.per_merge or len(scenarios) >= args.max_scenarios:
                 break
-            if per_path[path] >= args.per_path:
+            named = file_format(path)
+            json_maybe_jsonc = named == "json" and "jsonc" in args.formats
+            if per_path[path] >= args.per_path or not (
+                    FAMILIES[named] in args.formats or json_maybe_jsonc):
                 continue
             texts = {side: blob(repo, commit, path) for side, commit in
                      (("base", bases[0]), ("ours", ours), ("theirs", theirs),
@@ -221,16 +251,22 @@ def mine(repo: Path, folder: Path, args: argparse.Namespace, readers: Readers,
             if max(len(text or b"") for text in texts.values()) > args.max_bytes:
                 skipped[f"larger than {args.max_bytes} bytes"] += 1
                 continue
-            fmt = file_format(path)
-            if any(readers.read(text, fmt, both=False) is None for text in texts.values() if text):
-                skipped["not valid YAML/JSON (templates, ...)"] += 1
+            fmt = named
+            if fmt == "json" and not readable(texts, fmt, readers) and readable(
+                    texts, "jsonc", readers):
+                fmt = "jsonc"  # comments or trailing commas in a .json file (statemerge detects)
+            if FAMILIES[fmt] not in args.formats:
                 continue
-            ext = Path(path).suffix
+            if not readable(texts, fmt, readers):
+                skipped[f"not valid {fmt.upper()} (templates, ...)"] += 1
+                continue
+            ext = ".jsonc" if named == "jsonc" else Path(path).suffix  # as the git driver reads it
             scenario = folder / f"{merge[:12]}-{taken}"
             scenario.mkdir(parents=True, exist_ok=True)
             for side, text in texts.items():
                 (scenario / f"{side}{ext}").write_bytes(text or b"")
             info = {"repo": repository_name(repo), "commit": merge, "path": path, "ext": ext,
+                    "format": fmt,
                     "base": bases[0], "ours": ours, "theirs": theirs, "dir": str(scenario)}
             (scenario / "info.json").write_text(json.dumps(info, indent=2) + "\n")
             scenarios.append(info)
@@ -283,7 +319,7 @@ def replay(info: dict[str, Any], statemerge: str, timeout: float, readers: Reade
     are written in a private folder first, then copied beside the scenario as `<name>.<ext>` and
     `git.<ext>` (another run may be replaying the same cache)."""
     folder, ext = Path(info["dir"]), info["ext"]
-    fmt = file_format(ext)
+    fmt = info.get("format") or file_format(ext)  # caches mined before issue 12 have no format
     committed = (folder / f"committed{ext}").read_bytes()
     expected: dict[str, tuple[object, object] | None] = {}
     sides = [f"base{ext}", f"ours{ext}", f"theirs{ext}"]
@@ -330,14 +366,20 @@ def replay_all(scenarios: list[dict[str, Any]], args: argparse.Namespace, reader
 
 # -- report ----------------------------------------------------------------------------------
 
+def family(result: dict[str, Any]) -> str:
+    """yaml, json, jsonc (with JSON5) or toml: the format a scenario is counted under."""
+    return FAMILIES[result.get("format") or file_format(result["ext"])]
+
+
 def report(results: list[dict[str, Any]], skipped: dict[str, Counter[str]]) -> list[dict[str, Any]]:
     """Print the per-repository table and the headline; return the scenarios worse than git."""
     head = " ".join(f"{name[:5]:>5}" for name in OUTCOMES)
     print(f"{'repository':<40} {'scen':>5} | statemerge: {head} | git: {head}")
     repos = sorted({r["repo"] for r in results} | set(skipped))
+    families = sorted({family(r) for r in results})
     totals: dict[str, Counter[str]] = {"statemerge": Counter(), "git": Counter()}
-    for repo in [*repos, "TOTAL"]:
-        rows = [r for r in results if r["repo"] == repo or repo == "TOTAL"]
+    for repo in [*repos, *(f"TOTAL {name}" for name in families), "TOTAL"]:
+        rows = [r for r in results if repo in (r["repo"], f"TOTAL {family(r)}", "TOTAL")]
         counts = {tool: Counter(r[tool]["outcome"] for r in rows) for tool in totals}
         cells = {tool: " ".join(f"{counts[tool][name]:>5}" for name in OUTCOMES) for tool in counts}
         print(f"{repo:<40} {len(rows):>5} | statemerge: {cells['statemerge']} | "
@@ -359,6 +401,13 @@ def report(results: list[dict[str, Any]], skipped: dict[str, Counter[str]]) -> l
     return worse
 
 
+def format_names(text: str) -> set[str]:
+    names = set(text.split(","))
+    if not names <= set(FAMILIES):
+        raise argparse.ArgumentTypeError(f"unknown format in {text!r}: use {', '.join(FAMILIES)}")
+    return {FAMILIES[name] for name in names}
+
+
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     default_statemerge = Path(sys.executable).with_name("statemerge")
     parser = argparse.ArgumentParser(prog="bench/realmerge.py", description=__doc__.split("\n")[0])
@@ -375,6 +424,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--name", default="statemerge", help="file name of statemerge's result "
                         "in each scenario folder (to keep the results of several builds)")
     parser.add_argument("--mirrors", default=MIRRORS, help="folder of fetched mirrors")
+    parser.add_argument("--formats", default=",".join(sorted(set(FAMILIES.values()))),
+                        type=format_names,
+                        help="formats to mine, comma-separated (default: all; json5 is jsonc)")
     parser.add_argument("--max-scenarios", type=int, default=40, help="per repository")
     parser.add_argument("--per-merge", type=int, default=3, help="files per merge commit")
     parser.add_argument("--per-path", type=int, default=20, help="scenarios per file path")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import re
 import time
@@ -48,6 +47,8 @@ STALE_TEMP_AGE = 60.0  # seconds after which a leftover temp file of a killed wr
 
 def file_etag(data: bytes) -> str:
     """The etag of a file's content: `sha256:` and 16 hex digits."""
+    import hashlib  # imported when hashing: it loads OpenSSL
+
     return "sha256:" + hashlib.sha256(data).hexdigest()[:16]
 
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from statemerge.jsonvalue import canonical_json
 from statemerge.merging.values import ABSENT
 
 SIDES = ("base", "ours", "theirs")
-# How the conflicts a merge leaves are written (merge.md): the one list the CLI and its options use.
-ConflictStyle = Literal["markers", "object", "ours", "theirs"]
-CONFLICT_STYLES: tuple[ConflictStyle, ...] = ("markers", "object", "ours", "theirs")
 
 
 @dataclass

@@ -7,8 +7,8 @@ conflict styles) does not load the whole merge.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from statemerge.merging.conflicts import Conflict, Resolution
     from statemerge.merging.rules import RuleSet, parse_rules

@@ -10,8 +10,7 @@ is 0). A hybrid logical clock timestamp (Kulkarni et al., 2014) is `Hlc(wall, co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from typing import NamedTuple
 
 from statemerge.errors import InputError
 
@@ -62,14 +61,15 @@ def vv_increment(clock: Mapping[str, int], replica: str) -> VersionVector:
     return dict(sorted(bumped.items()))
 
 
-@dataclass(frozen=True, order=True)
-class Hlc:
+class Hlc(NamedTuple):
     """A hybrid logical clock timestamp: wall time in microseconds plus a logical counter."""
 
     wall: int
     counter: int = 0
 
     def __str__(self) -> str:
+        from datetime import UTC, datetime
+
         seconds, micros = divmod(self.wall, 1_000_000)
         stamp = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
         return f"{stamp}.{micros:06d}Z/{self.counter:04d}"
@@ -77,6 +77,8 @@ class Hlc:
     @classmethod
     def parse(cls, text: str) -> Hlc:
         """Read `2026-11-27T12:00:00.000000Z/0003` (the counter part may be left out)."""
+        from datetime import UTC, datetime
+
         stamp, _, counter = text.partition("/")
         try:
             moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

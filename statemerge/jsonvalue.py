@@ -15,12 +15,10 @@ ValueError: NaN is not a JSON value
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final
 
 
@@ -37,20 +35,54 @@ def canonical_json(value: Any) -> bytes:
         return _standard_dump(value, sort_keys=True, default=json_default)
 
 
-@dataclass(frozen=True)
 class Alias:
     """A YAML alias (`*name`) as written: it merges as one value, so it stays an alias and a
     change to its anchored node reaches it."""
 
+    __slots__ = ("name",)
     name: str
 
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
-@dataclass(frozen=True)
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Alias and self.name == other.name
+
+    def __hash__(self) -> int:
+        return hash((self.name,))
+
+    def __repr__(self) -> str:
+        return f"Alias(name={self.name!r})"
+
+    def __reduce__(self) -> tuple[type[Alias], tuple[str]]:
+        return Alias, (self.name,)
+
+
 class Tagged:
     """A value under a custom YAML tag (`!Ref x`), compared by tag and value, merged whole."""
 
+    __slots__ = ("tag", "value")
     tag: str
     value: Any
+
+    def __init__(self, tag: str, value: Any) -> None:
+        object.__setattr__(self, "tag", tag)
+        object.__setattr__(self, "value", value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Tagged and (self.tag, self.value) == (other.tag, other.value)
+
+    def __repr__(self) -> str:
+        return f"Tagged(tag={self.tag!r}, value={self.value!r})"
+
+    def __reduce__(self) -> tuple[type[Tagged], tuple[str, Any]]:
+        return Tagged, (self.tag, self.value)
 
     def __hash__(self) -> int:
         return hash((self.tag, canonical_value(self.value)))
@@ -62,6 +94,8 @@ def json_default(value: Any) -> Any:
         return {"$alias": value.name}
     if isinstance(value, Tagged):
         return {"$tag": value.tag, "value": value.value}
+    import datetime  # imported when needed
+
     if isinstance(value, datetime.date | datetime.time):  # TOML's dates and times
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON data")

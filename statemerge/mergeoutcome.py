@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from statemerge.merging.answers import Answer, Answered
-from statemerge.merging.conflicts import CONFLICT_STYLES, Conflict, ConflictStyle, Resolution
+from statemerge.merging.conflicts import Conflict, Resolution
+from statemerge.merging.styles import CONFLICT_STYLES, ConflictStyle
 
 __all__ = ["CONFLICT_STYLES", "ConflictStyle", "MergeOptions", "MergeOutcome"]
 

@@ -8,7 +8,8 @@ form (`--timeout FLOAT`), its help, its default and range; flags show nothing bu
 from __future__ import annotations
 
 import enum
-import shutil
+import os
+import sys
 import textwrap
 
 from statemerge.cli.lazytyper import Command, Typer
@@ -23,7 +24,22 @@ ROOT_OPTIONS = (
 
 
 def _width() -> int:
-    return max(min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH), 40)
+    return max(min(_columns(), MAX_WIDTH), 40)
+
+
+def _columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size((80, 24))` gives it, without importing
+    shutil (it loads the compression modules): $COLUMNS, else the terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
 
 
 def split_doc(text: str) -> tuple[str, list[str], list[str]]:

@@ -17,7 +17,7 @@ from statemerge.cli.mergerun import (
     run_merge,
 )
 from statemerge.documents.formats import FORMATS
-from statemerge.merging.conflicts import CONFLICT_STYLES
+from statemerge.merging.styles import CONFLICT_STYLES
 
 Style = StrEnum("Style", {name: name for name in CONFLICT_STYLES})  # type: ignore[misc]
 Fmt = StrEnum("Fmt", {name: name for name in FORMATS})  # type: ignore[misc]

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from statemerge.errors import StatemergeError, UsageError, error_line
 
@@ -17,8 +16,7 @@ if TYPE_CHECKING:
     from statemerge.mergeoutcome import MergeOptions, MergeOutcome
 
 
-@dataclass(frozen=True)
-class MergeRequest:
+class MergeRequest(NamedTuple):
     """What `statemerge merge` was asked to do."""
 
     base: str
@@ -112,7 +110,7 @@ def _run(request: MergeRequest) -> int:
     from statemerge.documents import read_bytes, write_atomic
     from statemerge.documents.atomic import check_writable
     from statemerge.mergefile import MergeOptions
-    from statemerge.merging.conflicts import CONFLICT_STYLES
+    from statemerge.merging.styles import CONFLICT_STYLES
 
     if request.conflict not in CONFLICT_STYLES:
         raise UsageError(f"--conflict must be one of {', '.join(CONFLICT_STYLES)}.")

@@ -91,11 +91,8 @@ def output_error(name: str, error: OSError) -> OutputError:
 
 def _replace(name: str, target: str, folder: str, data: bytes,
              existing: os.stat_result | None) -> None:
-    import tempfile  # imported when writing: it pulls in shutil and compression modules
-
-    base = os.path.basename(target)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=folder)
+        fd, temp = _create_temp(folder, os.path.basename(target))
     except OSError as error:
         raise output_error(name, error) from None
     try:
@@ -118,6 +115,21 @@ def _replace(name: str, target: str, folder: str, data: bytes,
             raise output_error(name, error) from None
         raise
     _fsync_folder(folder)
+
+
+def _create_temp(folder: str, base: str) -> tuple[int, str]:
+    """A new file `.BASE.RANDOM.tmp` in `folder`, open for writing, mode 0600: what
+    `tempfile.mkstemp` does, without importing tempfile (it pulls in shutil, random and the
+    compression modules, which cost more than a small write)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(
+        os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temp = os.path.join(folder, f".{base}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", folder)
 
 
 def _keep_owner(temp: str, existing: os.stat_result) -> None:

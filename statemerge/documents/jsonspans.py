@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from statemerge.documents.jsontext import JsonLayout
@@ -22,17 +21,19 @@ _TOKEN = re.compile(
     r'[ \t\r\n]*(?:("[^"\\]*+(?:\\.[^"\\]*+)*+")|([{}\[\],:])|([^ \t\r\n{}\[\],:"]+))')
 
 
-@dataclass
 class Span:
     """Where a value stands in the text; for containers, its members' spans and white space."""
 
-    start: int
-    end: int
-    members: list[tuple[str | None, int, Span]] = field(default_factory=list)  # key, key start
-    open_gap: str = ""
-    close_gap: str = ""
-    item_gap: str | None = None
-    key_gap: str = ": "
+    __slots__ = ("close_gap", "end", "item_gap", "key_gap", "members", "open_gap", "start")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+        self.members: list[tuple[str | None, int, Span]] = []  # key, key start, span
+        self.open_gap = ""
+        self.close_gap = ""
+        self.item_gap: str | None = None
+        self.key_gap = ": "
 
 
 def scan(text: str) -> Span:

@@ -13,8 +13,7 @@ import json
 import math
 import re
 import sys
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, ParseError
@@ -33,8 +32,7 @@ def decode(data: bytes, source: str) -> str:
     return data.decode("utf-8").removeprefix("\ufeff")
 
 
-@dataclass(frozen=True)
-class JsonLayout:
+class JsonLayout(NamedTuple):
     """How a JSON document is written: enough to write a merged one the same way."""
 
     indent: str | None = "  "  # None: all on one line

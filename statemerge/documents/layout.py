@@ -8,7 +8,6 @@ result is parsed back: layout is kept where possible, data always.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -17,17 +16,21 @@ from statemerge.documents.jsontext import SMALL, JsonLayout, decode, render, ren
 from statemerge.jsonvalue import ABSENT, same
 
 
-@dataclass
 class Document:
     """One parsed side: its text, plain value, and what is needed to write in its layout."""
 
-    source: str
-    fmt: Format
-    data: bytes
-    value: Any
-    layout: JsonLayout | None = None  # JSON only
-    reproduced: bool = False  # JSON: rendering `value` in `layout` gives `text` exactly
-    _rendered: dict[str, str] = field(default_factory=dict)
+    def __init__(self, source: str, fmt: Format, data: bytes, value: Any,
+                 layout: JsonLayout | None = None, reproduced: bool = False) -> None:
+        self.source = source
+        self.fmt = fmt
+        self.data = data
+        self.value = value
+        self.layout = layout  # JSON only
+        self.reproduced = reproduced  # JSON: rendering `value` in `layout` gives `text` exactly
+
+    def __repr__(self) -> str:
+        return (f"Document(source={self.source!r}, fmt={self.fmt!r}, data={self.data!r}, "
+                f"value={self.value!r}, layout={self.layout!r}, reproduced={self.reproduced!r})")
 
     @cached_property
     def text(self) -> str:

@@ -8,11 +8,10 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class NotUtf8:
+class NotUtf8(NamedTuple):
     """Where bytes stop being UTF-8: the offending byte and its 1-based line."""
 
     byte: int

@@ -23,8 +23,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.clocks import Hlc, VersionVector, hlc_send, vv_merge
 from statemerge.errors import ParseError
@@ -229,8 +228,7 @@ def _kind(value: Any) -> str:
     return "null" if value is None else "a number or boolean"
 
 
-@dataclass(frozen=True)
-class Checkpoint:
+class Checkpoint(NamedTuple):
     """The first line of a truncated log: what the snapshot covers, and the id of each agent's
     last covered event (`heads`, so that chains go on past it; None in checkpoints written
     before chains)."""
@@ -314,14 +312,22 @@ def as_event(value: Any, *, source: str, line: int) -> dict[str, Any]:
     return event
 
 
-@dataclass
 class LogHead:
     """What a log tells its next writer: the clock frontier, the latest hlc, and each agent's
     last event (seq, id) to chain to."""
 
-    frontier: dict[str, int]
-    hlc: str | None = None
-    tips: dict[str, tuple[int, str]] = field(default_factory=dict)
+    def __init__(self, frontier: dict[str, int], hlc: str | None = None,
+                 tips: dict[str, tuple[int, str]] | None = None) -> None:
+        self.frontier = frontier
+        self.hlc = hlc
+        self.tips: dict[str, tuple[int, str]] = {} if tips is None else tips
+
+    def __repr__(self) -> str:
+        return f"LogHead(frontier={self.frontier!r}, hlc={self.hlc!r}, tips={self.tips!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is LogHead and (self.frontier, self.hlc, self.tips) == (
+            other.frontier, other.hlc, other.tips)
 
     def take(self, event: Mapping[str, Any]) -> None:
         """Account for one more event."""

@@ -7,17 +7,13 @@ place (`as_objects`). A `SequenceSlot` stands for a run of array elements, so it
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from statemerge.jsonvalue import canonical_json
 from statemerge.merging.values import ABSENT
 
 SIDES = ("base", "ours", "theirs")
-# How the conflicts a merge leaves are written (merge.md): the one list the CLI and its options use.
-ConflictStyle = Literal["markers", "object", "ours", "theirs"]
-CONFLICT_STYLES: tuple[ConflictStyle, ...] = ("markers", "object", "ours", "theirs")
 
 
 @dataclass
@@ -62,6 +58,8 @@ def conflict_id(path: str, kind: str, base: Any, ours: Any, theirs: Any) -> str:
     """
     sides = {name: value for name, value in zip(SIDES, (base, ours, theirs), strict=True)
              if value is not ABSENT}
+    import hashlib  # imported when a merge leaves a conflict
+
     digest = hashlib.sha256(canonical_json({"path": path, "kind": kind, **sides}))
     return digest.hexdigest()[:10]
 

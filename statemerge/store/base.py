@@ -8,17 +8,13 @@ written once here, so that a file and etcd behave the same (and pass the same co
 
 from __future__ import annotations
 
-import copy
-import getpass
 import json
 import os
-import socket
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.errors import (
     ChangedSinceRead,
@@ -40,8 +36,7 @@ DEFAULT_RETRIES = 20
 HELD_LOCKS_ENV = "STATEMERGE_HELD_LOCKS"
 
 
-@dataclass(frozen=True)
-class StoredValue:
+class StoredValue(NamedTuple):
     """The value of a store and its etag; `exists` is False for a store never written."""
 
     value: Any
@@ -49,8 +44,7 @@ class StoredValue:
     exists: bool
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):
     """Who holds a lock: recorded by the holder, shown by `lock --status`."""
 
     agent: str
@@ -62,11 +56,13 @@ class Holder:
     def now(agent: str) -> Holder:
         """A holder record for this process, since now."""
         since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        import socket
+
         return Holder(agent=agent, pid=os.getpid(), host=socket.gethostname(), since=since)
 
     def to_json(self) -> str:
         """The record as one line of JSON."""
-        return json.dumps(asdict(self), ensure_ascii=False)
+        return json.dumps(self._asdict(), ensure_ascii=False)
 
     @staticmethod
     def from_json(text: str) -> Holder | None:
@@ -78,8 +74,7 @@ class Holder:
             return None
 
 
-@dataclass(frozen=True)
-class LockState:
+class LockState(NamedTuple):
     """What `lock --status` reports: whether the lock is held, and by whom when known."""
 
     held: bool
@@ -91,6 +86,8 @@ def default_agent() -> str:
     agent = os.environ.get("STATEMERGE_AGENT")
     if agent:
         return agent
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -350,7 +347,12 @@ class Store(ABC):
         stats.attempts += 1
         snapshot = self.read()
         old = snapshot.value if snapshot.exists else {}
-        private = copy.deepcopy(old) if copies else old
+        if copies:
+            import copy
+
+            private = copy.deepcopy(old)
+        else:
+            private = old
         new = change(private)
         if new is None and copies:  # changed in place: `def change(doc): doc["n"] += 1`
             new = private

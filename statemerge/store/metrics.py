@@ -11,7 +11,6 @@ import json
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from statemerge.errors import InputError, ParseError
@@ -19,19 +18,27 @@ from statemerge.errors import InputError, ParseError
 OUTCOMES = ("ok", "changed", "timeout", "exhausted", "conflict", "error")
 
 
-@dataclass
 class CallStats:
     """Contention seen by one call: filled in as the call goes, also when it fails."""
 
-    kind: str  # get, set, update, update-lock, lock
-    store: str
-    agent: str
-    attempts: int = 0
-    conflicts: int = 0  # compare-and-sets lost because the value changed since it was read
-    lock_wait: float = 0.0  # seconds spent waiting for a lock (also the brief lock of a write)
-    elapsed: float = 0.0
-    outcome: str = "ok"  # ok, changed, timeout, exhausted, conflict, error
-    started: float = field(default_factory=time.time)
+    def __init__(self, kind: str, store: str, agent: str, attempts: int = 0, conflicts: int = 0,
+                 lock_wait: float = 0.0, elapsed: float = 0.0, outcome: str = "ok",
+                 started: float | None = None) -> None:
+        self.kind = kind  # get, set, update, update-lock, lock
+        self.store = store
+        self.agent = agent
+        self.attempts = attempts
+        self.conflicts = conflicts  # compare-and-sets lost because the value changed since read
+        self.lock_wait = lock_wait  # seconds waiting for a lock (also the brief lock of a write)
+        self.elapsed = elapsed
+        self.outcome = outcome  # ok, changed, timeout, exhausted, conflict, error
+        self.started = time.time() if started is None else started
+
+    def __repr__(self) -> str:
+        return f"CallStats({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is CallStats and vars(self) == vars(other)
 
     @property
     def retries(self) -> int:
@@ -94,20 +101,26 @@ def parse_records(lines: Iterable[str], source: str) -> list[dict[str, Any]]:
     return records
 
 
-@dataclass
 class Summary:
     """The sums of the calls of one kind by one agent (or of everything: kind and agent `*`)."""
 
-    kind: str
-    agent: str
-    calls: int = 0
-    failed: int = 0
-    attempts: int = 0
-    conflicts: int = 0
-    lock_wait: float = 0.0
-    lock_wait_max: float = 0.0
-    elapsed: float = 0.0
-    outcomes: dict[str, int] = field(default_factory=dict)
+    def __init__(self, kind: str, agent: str) -> None:
+        self.kind = kind
+        self.agent = agent
+        self.calls = 0
+        self.failed = 0
+        self.attempts = 0
+        self.conflicts = 0
+        self.lock_wait = 0.0
+        self.lock_wait_max = 0.0
+        self.elapsed = 0.0
+        self.outcomes: dict[str, int] = {}
+
+    def __repr__(self) -> str:
+        return f"Summary({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Summary and vars(self) == vars(other)
 
     @property
     def retries(self) -> int:

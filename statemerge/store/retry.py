@@ -12,14 +12,14 @@ merge on write and the asyncio store all ask it.
 
 from __future__ import annotations
 
-import random
 import time
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from statemerge.errors import RetriesExhausted
 
 if TYPE_CHECKING:
+    import random
+
     from statemerge.store.metrics import CallStats
 
 
@@ -29,13 +29,26 @@ def backoff_delay(attempt: int, *, base: float, cap: float, unit: float) -> floa
     return ceiling * unit
 
 
-@dataclass
 class RetryPolicy:
     """How long to wait between attempts; `rng` is injectable for tests."""
 
-    base: float = 0.004
-    cap: float = 0.5
-    rng: random.Random = field(default_factory=random.Random)
+    def __init__(self, base: float = 0.004, cap: float = 0.5,
+                 rng: random.Random | None = None) -> None:
+        self.base = base
+        self.cap = cap
+        self._rng = rng
+
+    @property
+    def rng(self) -> random.Random:
+        """The random source (created when first needed: `random` is slow to import)."""
+        if self._rng is None:
+            import random
+
+            self._rng = random.Random()
+        return self._rng
+
+    def __repr__(self) -> str:
+        return f"RetryPolicy(base={self.base!r}, cap={self.cap!r}, rng={self._rng!r})"
 
     def delay(self, attempt: int) -> float:
         """A jittered wait after the `attempt`-th failed attempt."""

@@ -33,10 +33,9 @@ def _syntax(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     last_end = 0
     rfind, count, find = text.rfind, text.count, text.find
-    for match in _CANDIDATE.finditer(text):
-        start = match.start()
-        if start < last_end:  # inside a comment already found
-            continue
+    position = 0
+    while (match := _CANDIDATE.search(text, position)) is not None:  # from each comment's end
+        start, position = match.start(), match.end()
         line_start = rfind("\n", 0, start) + 1
         if line_start < last_end:
             line_start = last_end
@@ -61,7 +60,7 @@ def _syntax(text: str) -> list[tuple[int, int]]:
                 break  # unterminated: the reader says where
             end += 2
         found.append((start, end))
-        last_end = end
+        last_end = position = end
     return found
 
 

@@ -1,5 +1,7 @@
-"""The fast reader of JSONC: one regex pass drops comments and trailing commas (strings are
-matched whole, so `//` inside a string stays), orjson parses the rest.
+"""The fast reader of large JSONC texts: comments and trailing commas are dropped, orjson parses
+the rest. With no escaped quote in the text they are found without regard to strings and kept
+only if an even number of quotes stands before each (two C-speed splits); otherwise one regex
+pass matches strings whole, so `//` inside a string stays.
 
 It answers only when the exact reader (`jsonc.parse_jsonc`'s blank-and-parse path) would give
 the same value; otherwise it says `None` and the exact reader decides (and names the error):
@@ -14,6 +16,8 @@ the same value; otherwise it says `None` and the exact reader decides (and names
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 _SPACE = " \t\r\n"
@@ -30,13 +34,14 @@ _PASS = re.compile(r"((?:[^\",\[{/]++|" + _STRING + r"|[\[{](?:\s*+,)*+|,(?!" + 
 _DIGITS = bytes.maketrans(b"123456789E+", b"000000000e-")
 _COMMENT = re.compile(r"/(?:/[^\n]*+|\*[\s\S]*?\*/)")
 _TRAILING_COMMA = re.compile(r",(?=\s*[}\]])")
-_KEEPS_COMMA = ("", ",", "[", "{")  # `,,` `[,` `{,` stay, as `jsonc._syntax` does
+_KEEPS_COMMA = frozenset(("", ",", "[", "{"))  # `,,` `[,` `{,` stay, as `jsonc._syntax` does
+_LAST = itemgetter(slice(-1, None))
 
 
 def strip_fast(text: str) -> tuple[str, int] | None:
     """The text with comments and trailing commas dropped (each becomes one space), and how
     many were dropped; None when the text is not well-formed enough to be sure."""
-    if text.rfind("/*") > text.rfind("*/"):  # perhaps unclosed: the exact reader says where
+    if "/*" in text and text.rfind("/*") > text.rfind("*/"):  # perhaps unclosed: the exact reader says where
         return None
     if '\\"' not in text:
         stripped = _strip_by_quotes(text)
@@ -68,11 +73,13 @@ def _strip_by_quotes(text: str) -> tuple[str, int] | None:
                     return None  # a quote in it, or `jsonc._syntax` keeps a comma after it
             text = " ".join(parts)
     pieces = _TRAILING_COMMA.split(text)
-    if pieces[-1].count('"') & 1:
+    # C-level maps: each piece's count of quotes is even, and what precedes each comma not
+    # `,`, `[`, `{` or nothing
+    if any(map(int.__and__, map(str.count, pieces, repeat('"')), repeat(1))):
         return None
-    for piece in pieces[:-1]:
-        if piece.count('"') & 1 or piece.rstrip(_SPACE)[-1:] in _KEEPS_COMMA:
-            return None
+    befores = map(str.rstrip, pieces[:-1], repeat(_SPACE))
+    if any(map(_KEEPS_COMMA.__contains__, map(_LAST, befores))):
+        return None
     return " ".join(pieces), comments + len(pieces) - 1
 
 

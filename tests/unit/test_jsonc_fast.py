@@ -114,3 +114,13 @@ def test_large_texts_the_fast_reader_leaves_get_the_exact_answer(text: str,
         return
     with pytest.raises(InputError, match=error):
         parse_jsonc(padded.encode(), "t")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("[null,/* c */[/* c */]]", [None, []]),  # the comma is not trailing: `*/[/* c */` is no comment
+    ("[1, // x ]\n 2]", [1, 2]),  # a `]` inside a comment does not make the comma trailing
+    ("[1 /* c *///x\n]", [1]),  # `//` right after `*/` opens a comment
+])
+def test_comments_next_to_commas_and_comments_read_as_written(text: str, value: Any) -> None:
+    assert parse_jsonc(text.encode(), "t") == value
+    assert parse_jsonc((text + " " * SMALL).encode(), "t") == value

@@ -45,12 +45,17 @@ def text_format(fmt: str) -> TextFormat:
         return TextFormat("TOML", parse_toml,
                           lambda text, old, new, source, donors: write_toml(text, old, new, donors))
     from statemerge.documents.jsonc import Dialect, parse_jsonc
-    from statemerge.documents.jsoncwrite import write_jsonc
 
     dialect: Dialect = "json5" if fmt == "json5" else "jsonc"
+
+    def write(text: str, old: Any, new: Any, source: str,
+              donors: tuple[tuple[str, Any], ...]) -> str:
+        from statemerge.documents.jsoncwrite import write_jsonc  # not needed when lines merge
+
+        return write_jsonc(text, old, new, source, dialect, donors)
+
     return TextFormat(dialect.upper(), lambda data, source: parse_jsonc(data, source, dialect),
-                      lambda text, old, new, source, donors: write_jsonc(text, old, new, source,
-                                                                         dialect, donors))
+                      write)
 
 
 class _Unwritable(Exception):
@@ -64,8 +69,13 @@ class _Texts:
         self.ours_text, self.ours_value = texts[1], values[1]
         self.donors = ((texts[2], values[2]),)
         self.lines = _merge_lines(*(text.splitlines(keepends=True) for text in texts))
+        # a candidate that is one side's text is not parsed again
+        self.read = {text: side for text, side in zip(texts, values, strict=True)
+                     if side is not ABSENT}
 
     def holds(self, text: str, value: Any) -> bool:
+        if text in self.read:
+            return same(self.read[text], value)
         try:
             back = self.fmt.parse(text.encode(), self.source)
         except (InputError, RecursionError, UnicodeEncodeError):  # a lone surrogate left raw

@@ -1,7 +1,8 @@
 """JSON with comments (JSONC: `tsconfig.json`, VS Code settings) and JSON5: parsing to plain data,
 and the span tree of a text (values, members, the comments and commas around them) for writing.
 
-Reading takes a fast path first: comments are blanked out (same length, newlines kept) and
+Large texts are read by `jsoncfast` (one regex pass, orjson) when it can be sure of the value.
+Otherwise reading takes a fast path first: comments are blanked out (same length, newlines kept) and
 trailing commas dropped, and the strict JSON reader parses the rest, so errors keep their
 line:col. What that cannot read (JSON5's single quotes, bare keys, hex numbers, `Infinity`)
 the tokenizer below reads, which also records where every value stands.
@@ -20,7 +21,9 @@ from statemerge.errors import DuplicateKeyError, ParseError
 Dialect = Literal["jsonc", "json5"]
 MAX_DEPTH = 1000
 
-_CANDIDATE = re.compile(r'//|/\*|,(?=(?:\s|//[^\n]*|/\*[\s\S]*?\*/)*[}\]])')
+# a comma is trailing when white space and whole comments (atomic: a `]` inside one does not
+# count) lead to `}` or `]`
+_CANDIDATE = re.compile(r'//|/\*|,(?=(?:\s|(?>//[^\n]*)|(?>/\*[\s\S]*?\*/))*[}\]])')
 _QUOTE_OR_ESCAPE = re.compile(r'\\.|"')
 _BLANK = re.compile(r"[^\n]")
 
@@ -30,10 +33,9 @@ def _syntax(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     last_end = 0
     rfind, count, find = text.rfind, text.count, text.find
-    for match in _CANDIDATE.finditer(text):
-        start = match.start()
-        if start < last_end:  # inside a comment already found
-            continue
+    position = 0
+    while (match := _CANDIDATE.search(text, position)) is not None:  # from each comment's end
+        start, position = match.start(), match.end()
         line_start = rfind("\n", 0, start) + 1
         if line_start < last_end:
             line_start = last_end
@@ -58,7 +60,7 @@ def _syntax(text: str) -> list[tuple[int, int]]:
                 break  # unterminated: the reader says where
             end += 2
         found.append((start, end))
-        last_end = end
+        last_end = position = end
     return found
 
 
@@ -92,9 +94,17 @@ def _strip(text: str, syntax: list[tuple[int, int]]) -> str:
 
 def parse_jsonc(data: bytes, source: str, dialect: Dialect = "jsonc") -> Any:
     """Parse JSONC or JSON5 bytes into plain data; errors name `source`, line and column."""
-    from statemerge.documents.jsontext import _parse_exactly, decode, parse_json
+    from statemerge.documents.jsontext import SMALL, _parse_exactly, decode, parse_json
 
     text = decode(data, source)
+    if len(data) >= SMALL:  # orjson's import pays off
+        from statemerge.documents.jsoncfast import parse_fast
+
+        fast = parse_fast(text)
+        if fast is not None and fast[1]:
+            return fast[0]
+        if fast is not None:  # plain JSON
+            return parse_json(data, source)
     syntax = _syntax(text)
     if not syntax or not text.strip():  # plain JSON: its fast, exact reader
         try:

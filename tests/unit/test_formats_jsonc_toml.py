@@ -182,3 +182,10 @@ def test_answers_by_conflict_id_apply_to_toml_and_jsonc_merges_too() -> None:
             path_hint=name, answers={conflict.id: Answer(take="theirs")}))
         assert answered.clean and answered.output == wanted, name
         assert [entry.conflict.id for entry in answered.answered] == [conflict.id]
+
+
+def test_block_comments_around_a_member_that_is_not_last_keep_its_comma() -> None:
+    from statemerge.documents.formats import parse_detected
+
+    # from a real tsconfig merge: a comma, a block comment, a member, another block comment
+    assert parse_detected(b'{"a": 1, /* x */ "c": 2 /* y */}', "t.jsonc") == {"a": 1, "c": 2}

@@ -1,12 +1,7 @@
-"""Merging three JSONC, JSON5 or TOML texts, as the YAML path does (see `yamlmerge`): the
-structural merge decides the data; the text written is
-1. the line merge (what `git merge-file` gives), byte for byte, when it is clean and parses back
-   to exactly the merged data;
-2. else ours' text with the changed values written in (comments, commas, layout kept; values
-   another side added copied from its text), with the line merge's edits that do not overlap;
-3. else, when no text holds the data, the line merge with conflict markers, as git would leave
-   it, and a conflict that says so: never a silent change.
-Every candidate is parsed back before it is used.
+"""Merging three JSONC, JSON5 or TOML texts, as the YAML path does: the structural merge
+decides the data, `textchoice` chooses the text (git's line merge when it holds the data, else
+ours' text with the changed values written in: comments, commas and layout kept, values another
+side added copied from its text). Every candidate is parsed back before it is used.
 """
 
 from __future__ import annotations
@@ -18,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from statemerge.documents.jsontext import decode
 from statemerge.errors import InputError
 from statemerge.merging.linemerge import LineMerge, merge_lines
-from statemerge.merging.markers import with_markers
 from statemerge.merging.rules import RuleSet
 from statemerge.merging.threeway import merge
 from statemerge.merging.values import ABSENT, same
+from statemerge.textchoice import Unwritable, faithful, write_outcome
 
 if TYPE_CHECKING:
     from statemerge.mergeoutcome import MergeOptions, MergeOutcome
@@ -58,10 +53,6 @@ def text_format(fmt: str) -> TextFormat:
                       write)
 
 
-class _Unwritable(Exception):
-    """No text holds the merged data exactly."""
-
-
 class _Texts:
     def __init__(self, fmt: TextFormat, texts: list[str], values: tuple[Any, Any, Any], source: str
                  ) -> None:
@@ -83,35 +74,24 @@ class _Texts:
         return same(back, value)
 
     def faithful(self, value: Any) -> str:
-        if self.lines.clean:
-            candidate = "".join(self.lines.lines())
-            if self.holds(candidate, value):
-                return candidate
-        if same(value, self.ours_value):
-            return self.ours_text
+        """The best text that reads back to exactly `value` (see `textchoice`); where the line
+        merge conflicts, its ours side serves every rendering."""
+        return faithful(self.lines, self.ours_text, "ours", lambda: self._write(value),
+                        lambda text: self.holds(text, value), same(value, self.ours_value))
+
+    def _write(self, value: Any) -> str:
         try:
             written = self.fmt.write(self.ours_text, self.ours_value, value, self.source,
                                      self.donors)
         except (InputError, ValueError, TypeError, KeyError, RecursionError):
-            raise _Unwritable from None
+            raise Unwritable from None
         except Exception as error:  # tomlkit raises its own errors for values it cannot hold
             if type(error).__module__.startswith("tomlkit"):
-                raise _Unwritable from None
+                raise Unwritable from None
             raise
         from statemerge.jsonvalue import escape_surrogates
 
-        written = escape_surrogates(written)  # "\ud800" as the input spelled it, never raw
-        # the line merge's other edits (a comment theirs added elsewhere) where they do not overlap
-        from statemerge.yamlmerge import _prefer_line_layout
-
-        combined = merge_lines(self.ours_text.splitlines(keepends=True), self.lines.lines("ours"),
-                               written.splitlines(keepends=True))
-        hybrid = "".join(_prefer_line_layout(combined))
-        if hybrid != written and self.holds(hybrid, value):
-            return hybrid
-        if self.holds(written, value):
-            return written
-        raise _Unwritable
+        return escape_surrogates(written)  # "\ud800" as the input spelled it, never raw
 
 
 def _merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> LineMerge:
@@ -171,22 +151,7 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
         outcome.output = settled
         return outcome
     chosen = _Texts(reader, texts, (base_value, ours_value, theirs_value), names[1])
-    try:
-        if result.clean:
-            outcome.output = chosen.faithful(result.value).encode()
-        elif options.conflict in ("ours", "theirs"):
-            outcome.resolved_by = options.conflict
-            outcome.output = chosen.faithful(result.taken(options.conflict)).encode()
-        elif options.conflict == "object":
-            outcome.output = chosen.faithful(result.with_conflict_objects()).encode()
-        else:
-            base_text = chosen.faithful(result.taken("base")) if options.diff3 else None
-            outcome.output = with_markers(
-                chosen.faithful(result.taken("ours")), chosen.faithful(result.taken("theirs")),
-                base=base_text, labels=options.labels, marker_size=options.marker_size).encode()
-    except _Unwritable:
-        from statemerge.yamlmerge import _line_fallback
-
-        _line_fallback(outcome, chosen.lines, options, f"the merged {reader.name} could not be "
-                       "written faithfully; the lines are merged as git would.")
+    write_outcome(outcome, result, options, lambda value, _side: chosen.faithful(value),
+                  chosen.lines, f"the merged {reader.name} could not be written faithfully; the "
+                  "lines are merged as git would.")
     return outcome

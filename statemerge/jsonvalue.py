@@ -168,6 +168,20 @@ def identity(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
+KEY_FIELDS = ("id", "key", "name", "uuid")  # the fields that name a record, in order
+
+
+def record_key(element: Any) -> Any:
+    """A record's identity (its first id-like field, as `identity` keys it), or None: how the
+    writers match a changed record to the one a side wrote."""
+    if isinstance(element, dict):
+        for name in KEY_FIELDS:
+            value = element.get(name)
+            if value is not None and not isinstance(value, dict | list):
+                return ("record", name, identity(value))
+    return None
+
+
 def loads_strict(
     text: str | bytes, *, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
     parse_float: Callable[[str], Any] | None = None,

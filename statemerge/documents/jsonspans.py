@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from statemerge.documents.jsontext import JsonLayout
-from statemerge.jsonvalue import escape_surrogates, identity, same
+from statemerge.jsonvalue import escape_surrogates, identity, record_key, same
 
 # Strings are matched with possessive runs, not as `"(?:[^"\\]|\\.)*"`: the same strings, in
 # linear time without a backtracking stack (the alternation took seconds and gigabytes on 20 MB).
@@ -87,16 +87,6 @@ def _value(text: str, position: int) -> tuple[Span, int]:
         span.members.append((key, item_start, child))
 
 
-def _record_key(element: Any) -> Any:
-    """A record's identity (its first id-like field), to match a changed record to ours'."""
-    if isinstance(element, dict):
-        for name in ("id", "key", "name", "uuid"):
-            value = element.get(name)
-            if value is not None and not isinstance(value, dict | list):
-                return ("record", name, identity(value))
-    return None
-
-
 class SpanWriter:
     """Writes merged values into ours' text (see the module docstring)."""
 
@@ -157,7 +147,7 @@ class SpanWriter:
             for position, element in enumerate(ours):
                 if isinstance(element, dict | list):
                     by_identity[id(element)] = position
-                    record = _record_key(element)
+                    record = record_key(element)
                     if record is not None:
                         by_value.setdefault(record, []).append(position)
                 else:
@@ -170,7 +160,7 @@ class SpanWriter:
                 if isinstance(element, dict | list):
                     index = by_identity.get(id(element))
                     if index is None:  # a record both sides kept, changed: match it by its id
-                        queue = by_value.get(_record_key(element))
+                        queue = by_value.get(record_key(element))
                         index = queue.pop(0) if queue else None
                 else:
                     queue = by_value.get(identity(element))

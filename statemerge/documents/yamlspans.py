@@ -14,9 +14,7 @@ from typing import Any
 
 from statemerge.documents.yamlread import Node, YamlStream, key_text
 from statemerge.documents.yamlwrite import YamlStyle, block, flow, item, key, literal_block, scalar
-from statemerge.jsonvalue import identity, same
-
-_RECORD_FIELDS = ("id", "key", "name", "uuid")
+from statemerge.jsonvalue import identity, record_key, same
 
 
 def _line_end(text: str, position: int) -> int:
@@ -38,15 +36,6 @@ def _shift(text: str, delta: int) -> str:
 
 def _strip_first_indent(text: str) -> str:
     return text.lstrip(" ")
-
-
-def _record_key(value: Any) -> Any:
-    if isinstance(value, dict):
-        for name in _RECORD_FIELDS:
-            field = value.get(name)
-            if field is not None and not isinstance(field, dict | list):
-                return ("record", name, identity(field))
-    return None
 
 
 class Side:
@@ -264,7 +253,7 @@ class _Matcher:
                             if isinstance(child.value, dict | list)}
         self.by_value: dict[Any, list[int]] = {}
         for position, child in enumerate(items):
-            record = _record_key(child.value)
+            record = record_key(child.value)
             if record is None and not isinstance(child.value, dict | list):
                 try:
                     record = identity(child.value)
@@ -277,7 +266,7 @@ class _Matcher:
     def find(self, element: Any) -> int | None:
         position = self.by_identity.get(id(element)) if isinstance(element, dict | list) else None
         if position is None:
-            record = _record_key(element)
+            record = record_key(element)
             if record is None and not isinstance(element, dict | list):
                 record = identity(element)
             for candidate in self.by_value.get(record, ()):

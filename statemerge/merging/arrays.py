@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from statemerge.jsonvalue import KEY_FIELDS
 from statemerge.merging.diff import opcodes
 from statemerge.merging.listkeys import ListKey, first_key, kubernetes_keys
 from statemerge.merging.ordering import merged_order
@@ -24,7 +25,6 @@ from statemerge.merging.values import ABSENT, identity, same
 if TYPE_CHECKING:
     from statemerge.merging.threeway import Merger
 
-KEY_FIELDS = ("id", "key", "name", "uuid")
 
 
 def merge_arrays(merger: Merger, base: list[Any], ours: list[Any], theirs: list[Any],

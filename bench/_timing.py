@@ -6,6 +6,8 @@ forked straight from a large benchmark process would count that parent's pages i
 
 from __future__ import annotations
 
+import compileall
+import importlib.util
 import statistics
 import subprocess
 import sys
@@ -50,3 +52,12 @@ def measure(commands: Mapping[str, Sequence[str]], repeat: int,
             times[name].append(elapsed)
             memory[name] = max(memory[name], rss)
     return {name: (statistics.median(times[name]), memory[name]) for name in commands}
+
+
+def byte_compile_package() -> None:
+    """Compile statemerge's sources as `pip install` does for an installed package: with
+    PYTHONDONTWRITEBYTECODE set and no `.pyc` files, every run would time compiling them."""
+    package = importlib.util.find_spec("statemerge")
+    if package is not None and package.submodule_search_locations:
+        for folder in package.submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)

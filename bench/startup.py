@@ -9,14 +9,12 @@ PYTHONDONTWRITEBYTECODE set and no `.pyc` files, every run would time compiling 
 
 from __future__ import annotations
 
-import compileall
-import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 
-from bench._timing import DATA, measure
+from bench._timing import DATA, byte_compile_package, measure
 
 RUNS = 15
 TARGET = 3.0
@@ -27,10 +25,7 @@ FOLDER = DATA / "startup"
 def prepare() -> dict[str, list[str]]:
     """Tiny input files, and the commands to time (name: argv)."""
     FOLDER.mkdir(parents=True, exist_ok=True)
-    package = importlib.util.find_spec("statemerge")
-    if package is not None and package.submodule_search_locations:
-        for folder in package.submodule_search_locations:
-            compileall.compile_dir(folder, quiet=1)
+    byte_compile_package()
     state = FOLDER / "state.json"
     state.write_text(json.dumps({"n": 1, "tasks": [{"id": 1, "status": "todo"}]}) + "\n")
     log = FOLDER / "events.jsonl"

@@ -27,7 +27,7 @@ class TextFormat:
     """How to read one format and how to write a value into a text of it."""
 
     name: str
-    parse: Callable[[bytes, str], Any]  # data, source -> value
+    parse: Callable[[bytes, str, dict[Any, Any]], Any]  # data, source, pieces read -> value
     # ours' text, its value, the new value, source, other sides (text, value) -> text
     write: Callable[[str, Any, Any, str, tuple[tuple[str, Any], ...]], str]
 
@@ -49,14 +49,15 @@ def text_format(fmt: str) -> TextFormat:
 
         return write_jsonc(text, old, new, source, dialect, donors)
 
-    return TextFormat(dialect.upper(), lambda data, source: parse_jsonc(data, source, dialect),
+    return TextFormat(dialect.upper(),
+                      lambda data, source, pieces: parse_jsonc(data, source, dialect, pieces),
                       write)
 
 
 class _Texts:
-    def __init__(self, fmt: TextFormat, texts: list[str], values: tuple[Any, Any, Any], source: str
-                 ) -> None:
-        self.fmt, self.source = fmt, source
+    def __init__(self, fmt: TextFormat, texts: list[str], values: tuple[Any, Any, Any], source: str,
+                 pieces: dict[Any, Any]) -> None:
+        self.fmt, self.source, self.pieces = fmt, source, pieces
         self.ours_text, self.ours_value = texts[1], values[1]
         self.donors = ((texts[2], values[2]),)
         self.lines = _merge_lines(*(text.splitlines(keepends=True) for text in texts))
@@ -66,18 +67,18 @@ class _Texts:
 
     def holds(self, text: str, value: Any) -> bool:
         if text in self.read:
-            return same(self.read[text], value)
+            return same_shared(self.read[text], value)
         try:
-            back = self.fmt.parse(text.encode(), self.source)
+            back = self.fmt.parse(text.encode(), self.source, self.pieces)
         except (InputError, RecursionError, UnicodeEncodeError):  # a lone surrogate left raw
             return False
-        return same(back, value)
+        return same_shared(back, value)
 
     def faithful(self, value: Any) -> str:
         """The best text that reads back to exactly `value` (see `textchoice`); where the line
         merge conflicts, its ours side serves every rendering."""
         return faithful(self.lines, self.ours_text, "ours", lambda: self._write(value),
-                        lambda text: self.holds(text, value), same(value, self.ours_value))
+                        lambda text: self.holds(text, value), same_shared(value, self.ours_value))
 
     def _write(self, value: Any) -> str:
         try:
@@ -92,6 +93,27 @@ class _Texts:
         from statemerge.jsonvalue import escape_surrogates
 
         return escape_surrogates(written)  # "\ud800" as the input spelled it, never raw
+
+
+def same_shared(a: Any, b: Any) -> bool:
+    """`same` (JSON equality) for values that share most of their parts, as the versions read
+    piece by piece and their merge do: shared parts are skipped, not compared or serialized;
+    where most parts differ, `same` compares the whole."""
+    if a is b:
+        return True
+    if type(a) is not type(b) or type(a) not in (dict, list):
+        return same(a, b)
+    if type(a) is dict:
+        if a.keys() != b.keys():
+            return False
+        pairs = [(a[key], b[key]) for key in a if a[key] is not b[key]]
+    else:
+        if len(a) != len(b):
+            return False
+        pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not y]
+    if len(pairs) > 64 and 2 * len(pairs) > len(a):
+        return same(a, b)
+    return all(same_shared(x, y) for x, y in pairs)
 
 
 def _merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> LineMerge:
@@ -138,9 +160,10 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
         import orjson  # noqa: F401 - large values compare faster with it loaded (jsonvalue.same)
 
     texts = [decode(side, name) for side, name in zip((base, ours, theirs), names, strict=True)]
-    base_value = ABSENT if not texts[0].strip() else reader.parse(base, names[0])
-    ours_value = reader.parse(ours, names[1])
-    theirs_value = ours_value if theirs == ours else reader.parse(theirs, names[2])
+    pieces: dict[Any, Any] = {}  # the pieces of large texts, read once for all versions
+    base_value = ABSENT if not texts[0].strip() else reader.parse(base, names[0], pieces)
+    ours_value = reader.parse(ours, names[1], pieces)
+    theirs_value = ours_value if theirs == ours else reader.parse(theirs, names[2], pieces)
     result = merge(base_value, ours_value, theirs_value, rules, sources=names,
                    answers=options.answers)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,
@@ -150,7 +173,7 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
     if settled is not None:
         outcome.output = settled
         return outcome
-    chosen = _Texts(reader, texts, (base_value, ours_value, theirs_value), names[1])
+    chosen = _Texts(reader, texts, (base_value, ours_value, theirs_value), names[1], pieces)
     write_outcome(outcome, result, options, lambda value, _side: chosen.faithful(value),
                   chosen.lines, f"the merged {reader.name} could not be written faithfully; the "
                   "lines are merged as git would.")

@@ -14,10 +14,9 @@ from statemerge.errors import ParseError
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
 
 
-def parse_toml(data: bytes, source: str) -> Any:
-    """Parse TOML bytes into plain data; errors name `source`, line and column."""
-    import tomllib
-
+def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -> Any:
+    """Parse TOML bytes into plain data; errors name `source`, line and column. `pieces`: the
+    tables already read in other versions of the file (`tomlpieces`), shared by their values."""
     from statemerge.documents.jsontext import decode
 
     text = decode(data, source)
@@ -26,10 +25,18 @@ def parse_toml(data: bytes, source: str) -> Any:
     except ImportError:
         pass
     else:
+        from statemerge.documents.tomlpieces import PIECES_FROM, read_pieces
+
+        if pieces is not None and len(text) >= PIECES_FROM:
+            value = read_pieces(text, pieces)
+            if value is not None:
+                return value
         try:
             return rtoml.loads(text)
         except Exception:  # any refusal: the standard library decides
             pass
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

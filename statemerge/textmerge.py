@@ -121,12 +121,16 @@ def _merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> LineMer
     files mostly change) and no line changed on both sides differently, line for line without
     a diff, in linear time."""
     if len(base) == len(ours) == len(theirs):
+        from itertools import compress, count
+        from operator import ne
+
         from statemerge.merging.linemerge import Hunk
 
         hunks: list[Hunk] = []
         stable_from = 0
-        for index in [i for i, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True))
-                      if not b == o == t]:
+        changed = set(compress(count(), map(ne, base, ours)))  # C speed: most lines are equal
+        changed.update(compress(count(), map(ne, base, theirs)))
+        for index in sorted(changed):
             old, mine, other = base[index], ours[index], theirs[index]
             if mine == other:
                 kind = "both"

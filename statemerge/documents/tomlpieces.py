@@ -29,32 +29,43 @@ class _Whole(Exception):
     """The text is not in the shape this reader proves: read it whole."""
 
 
-def read_pieces(text: str, cache: dict[str, Any]) -> dict[str, Any] | None:
-    """The value of a TOML text read piece by piece (`cache`: piece text -> value, shared by
-    the versions of one merge), or None when only the whole text's reader can answer."""
+def read_pieces(text: str, cache: dict[Any, Any]) -> dict[str, Any] | None:
+    """The value of a TOML text read piece by piece (`cache`: piece -> what it holds, shared
+    by the versions of one merge), or None when only the whole text's reader can answer."""
     import rtoml
 
     header_first = text.startswith("[") and not text.startswith("[[")
-    bounds = [0, *([0] if header_first else []),
+    bounds = [*([0] if header_first else []),
               *(match.start() + 1 for match in _CUT.finditer(text)), len(text)]
-    root: dict[str, Any] = {}
-    tables = _Tables(root)
     try:
-        for index, (start, end) in enumerate(pairwise(bounds)):
+        lead = text[:bounds[0]]  # the keys before the first header
+        root = cache.get((None, lead))
+        if root is None:
+            root = cache[None, lead] = rtoml.loads(lead)
+        tables = _Tables(dict(root))
+        for start, end in pairwise(bounds):
             piece = text[start:end]
-            value = cache.get(piece)
-            if value is None:
-                value = cache[piece] = rtoml.loads(piece)
-            if index == 0:  # the keys before the first header
-                root.update(value)
-                continue
-            header = _HEADER.match(piece)
-            if header is None:
-                raise _Whole
-            tables.define(header.group(1).split("."), value)
+            table = cache.get(piece)
+            if table is None:
+                table = cache[piece] = _table(piece, rtoml.loads(piece))
+            tables.define(*table)
     except (_Whole, ValueError):  # rtoml's TomlParsingError is one
         return None
-    return root
+    return tables.root
+
+
+def _table(piece: str, value: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """The path of the table a piece defines, and the table (which must be all it holds)."""
+    header = _HEADER.match(piece)
+    if header is None:
+        raise _Whole
+    path = header.group(1).split(".")
+    table: Any = value
+    for key in path:
+        if not isinstance(table, dict) or len(table) != 1 or key not in table:
+            raise _Whole  # the piece holds more than its header's table
+        table = table[key]
+    return path, table
 
 
 class _Tables:
@@ -64,16 +75,11 @@ class _Tables:
         self.root = root
         self.implicit: set[int] = set()  # made by headers below them only (ours to change)
         self.defined: set[int] = set()  # a header's own table, as read (shared: copied first)
-        self.owned: set[int] = {id(root)}
+        self.owned: set[int] = {id(root)}  # root: a copy of the keys before the first header
         self.keep: list[dict[str, Any]] = []  # the ids above stay valid while they live
 
-    def define(self, path: list[str], value: dict[str, Any]) -> None:
-        """Put the table a piece read (`value`, the table nested along `path`) in place."""
-        table: Any = value
-        for key in path:
-            if not isinstance(table, dict) or len(table) != 1 or key not in table:
-                raise _Whole  # the piece holds more than its header's table
-            table = table[key]
+    def define(self, path: list[str], table: dict[str, Any]) -> None:
+        """Put a header's table (as read) in place."""
         parent = self.root
         for key in path[:-1]:
             parent = self._enter(parent, key)

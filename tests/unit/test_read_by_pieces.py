@@ -151,3 +151,22 @@ def test_jsonc_pieces_of_a_large_state_are_read_once_and_shared() -> None:
     ours_value = read_jsonc_pieces(ours, cache, split=1000)
     assert base_value == jsonc_whole(base) and ours_value == jsonc_whole(ours)
     assert base_value["records"]["r8"] is ours_value["records"]["r8"]
+
+
+SAME_SCALARS = st.sampled_from([0, 1, 1.0, True, False, None, "1", "a"])
+SAME_VALUES = st.recursive(SAME_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.sampled_from("abc"), inner, max_size=3),
+                           max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SAME_VALUES, SAME_VALUES, st.integers(0, 80))
+def test_comparing_shared_values_is_json_equality(a: Any, b: Any, width: int) -> None:
+    from statemerge.merging.values import same
+    from statemerge.textmerge import same_shared
+
+    assert same_shared(a, b) == same(a, b)
+    shared = {f"k{n}": a for n in range(width)}  # many parts shared, some not
+    other = {**shared, "k0": b, "x": b}
+    assert same_shared({**shared, "x": a}, other) == same({**shared, "x": a}, other)
+    assert same_shared([a] * width + [b], [a] * width + [a]) == same([b], [a])

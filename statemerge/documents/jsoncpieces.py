@@ -26,6 +26,7 @@ MAX_LEVELS = 32  # containers within containers cut, at most
 _INDENT = re.compile(r"[ \t]+")
 _KEY = re.compile(r'[ \t]*"([^"\\\x00-\x1f]*)"[ \t]*:[ \t]*(?=[\[{]\n)')
 _TAIL = re.compile(r"[ \t]*(,?)[ \t]*\n?\Z")
+REFUSED = "refused"  # a cache key: a version was read whole, the others are too
 
 
 class _Whole(Exception):
@@ -37,7 +38,7 @@ def read_pieces(text: str, cache: dict[Any, Any], split: int = SPLIT) -> Any | N
     versions of one merge; containers larger than `split` are cut), or None when only the whole
     text's reader can answer."""
     start, end = len(text) - len(text.lstrip()), len(text.rstrip())
-    if text[start:start + 2] not in ("{\n", "[\n"):
+    if REFUSED in cache or text[start:start + 2] not in ("{\n", "[\n"):
         return None
     indent = _INDENT.match(text, start + 2)
     if indent is None:
@@ -45,6 +46,7 @@ def read_pieces(text: str, cache: dict[Any, Any], split: int = SPLIT) -> Any | N
     try:
         return _Cutter(cache, split, indent.group()).container(text, start, end - 1, "", 0)
     except _Whole:
+        cache[REFUSED] = True
         return None
 
 

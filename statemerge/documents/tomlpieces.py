@@ -21,8 +21,10 @@ from itertools import pairwise
 from typing import Any
 
 PIECES_FROM = 1 << 16  # smaller texts are read whole
-_CUT = re.compile(r"\n\[(?!\[)")
+# a cut: a `[table]` header at the start of a line; group 1 when it is not a plain one
+_CUT = re.compile(r"\n\[(?!\[)(?:(?=[A-Za-z0-9_.-]+\][ \t]*(?:#[^\n]*)?\r?\n)|())")
 _HEADER = re.compile(r"\[([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\][ \t]*(?:#[^\n]*)?\r?\n")
+REFUSED = "refused"  # a cache key: a version was read whole, the others are too
 
 
 class _Whole(Exception):
@@ -34,9 +36,13 @@ def read_pieces(text: str, cache: dict[Any, Any]) -> dict[str, Any] | None:
     by the versions of one merge), or None when only the whole text's reader can answer."""
     import rtoml
 
+    if REFUSED in cache:
+        return None
+    cuts = list(_CUT.finditer(text))
+    if any(cut.group(1) is not None for cut in cuts):  # `["quoted"]`, `[ spaced ]`: read whole
+        return None
     header_first = text.startswith("[") and not text.startswith("[[")
-    bounds = [*([0] if header_first else []),
-              *(match.start() + 1 for match in _CUT.finditer(text)), len(text)]
+    bounds = [*([0] if header_first else []), *(cut.start() + 1 for cut in cuts), len(text)]
     try:
         lead = text[:bounds[0]]  # the keys before the first header
         root = cache.get((None, lead))
@@ -50,6 +56,7 @@ def read_pieces(text: str, cache: dict[Any, Any]) -> dict[str, Any] | None:
                 table = cache[piece] = _table(piece, rtoml.loads(piece))
             tables.define(*table)
     except (_Whole, ValueError):  # rtoml's TomlParsingError is one
+        cache[REFUSED] = True
         return None
     return tables.root
 

@@ -18,6 +18,8 @@ from statemerge.merging.threeway import merge
 from statemerge.merging.values import ABSENT, same
 from statemerge.textchoice import Unwritable, faithful, write_outcome
 
+PIECES_FROM = 1 << 16  # texts at least this large are read piece by piece
+
 if TYPE_CHECKING:
     from statemerge.mergeoutcome import MergeOptions, MergeOutcome
 
@@ -27,7 +29,7 @@ class TextFormat:
     """How to read one format and how to write a value into a text of it."""
 
     name: str
-    parse: Callable[[bytes, str, dict[Any, Any]], Any]  # data, source, pieces read -> value
+    parse: Callable[[bytes, str, dict[Any, Any] | None], Any]  # data, source, pieces -> value
     # ours' text, its value, the new value, source, other sides (text, value) -> text
     write: Callable[[str, Any, Any, str, tuple[tuple[str, Any], ...]], str]
 
@@ -56,7 +58,7 @@ def text_format(fmt: str) -> TextFormat:
 
 class _Texts:
     def __init__(self, fmt: TextFormat, texts: list[str], values: tuple[Any, Any, Any], source: str,
-                 pieces: dict[Any, Any]) -> None:
+                 pieces: dict[Any, Any] | None) -> None:
         self.fmt, self.source, self.pieces = fmt, source, pieces
         self.ours_text, self.ours_value = texts[1], values[1]
         self.donors = ((texts[2], values[2]),)
@@ -160,11 +162,12 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
     from statemerge.mergeoutcome import MergeOutcome, settled_by_bytes
 
     reader = text_format(fmt)
-    if len(ours) > 1 << 16:
+    if len(ours) >= PIECES_FROM:
         import orjson  # noqa: F401 - large values compare faster with it loaded (jsonvalue.same)
 
     texts = [decode(side, name) for side, name in zip((base, ours, theirs), names, strict=True)]
-    pieces: dict[Any, Any] = {}  # the pieces of large texts, read once for all versions
+    # large texts are read piece by piece, each distinct piece once for all versions
+    pieces: dict[Any, Any] | None = {} if len(ours) >= PIECES_FROM else None
     base_value = ABSENT if not texts[0].strip() else reader.parse(base, names[0], pieces)
     ours_value = reader.parse(ours, names[1], pieces)
     theirs_value = ours_value if theirs == ours else reader.parse(theirs, names[2], pieces)

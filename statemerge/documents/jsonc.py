@@ -95,12 +95,13 @@ def _strip(text: str, syntax: list[tuple[int, int]]) -> str:
 def parse_jsonc(data: bytes, source: str, dialect: Dialect = "jsonc",
                 pieces: dict[Any, Any] | None = None) -> Any:
     """Parse JSONC or JSON5 bytes into plain data; errors name `source`, line and column.
-    `pieces`: the members already read in other versions of the file (`jsoncfast`)."""
-    from statemerge.documents.jsoncpieces import PIECES_FROM, read_pieces
+    `pieces` (for large texts): the members read in other versions of the file (`jsoncpieces`)."""
     from statemerge.documents.jsontext import SMALL, _parse_exactly, decode, parse_json
 
     text = decode(data, source)
-    if pieces is not None and len(text) >= PIECES_FROM:
+    if pieces is not None:
+        from statemerge.documents.jsoncpieces import read_pieces
+
         value = read_pieces(text, pieces)
         if value is not None:
             return value

@@ -20,7 +20,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-PIECES_FROM = 1 << 16  # smaller texts are read whole
 SPLIT = 1 << 14  # containers larger than this many characters are cut
 MAX_LEVELS = 32  # containers within containers cut, at most
 _INDENT = re.compile(r"[ \t]+")

@@ -15,8 +15,8 @@ _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
 
 
 def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -> Any:
-    """Parse TOML bytes into plain data; errors name `source`, line and column. `pieces`: the
-    tables already read in other versions of the file (`tomlpieces`), shared by their values."""
+    """Parse TOML bytes into plain data; errors name `source`, line and column. `pieces` (for
+    large texts): the tables read in other versions of the file (`tomlpieces`)."""
     from statemerge.documents.jsontext import decode
 
     text = decode(data, source)
@@ -25,9 +25,9 @@ def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -
     except ImportError:
         pass
     else:
-        from statemerge.documents.tomlpieces import PIECES_FROM, read_pieces
+        if pieces is not None:
+            from statemerge.documents.tomlpieces import read_pieces
 
-        if pieces is not None and len(text) >= PIECES_FROM:
             value = read_pieces(text, pieces)
             if value is not None:
                 return value

@@ -20,7 +20,6 @@ import re
 from itertools import pairwise
 from typing import Any
 
-PIECES_FROM = 1 << 16  # smaller texts are read whole
 # a cut: a `[table]` header at the start of a line; group 1 when it is not a plain one
 _CUT = re.compile(r"\n\[(?!\[)(?:(?=[A-Za-z0-9_.-]+\][ \t]*(?:#[^\n]*)?\r?\n)|())")
 _HEADER = re.compile(r"\[([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\][ \t]*(?:#[^\n]*)?\r?\n")
@@ -95,7 +94,8 @@ class _Tables:
         if existing is None:
             parent[last] = table
         elif id(existing) in self.implicit and not existing.keys() & table.keys():
-            existing.update(table)  # `[a.b]` then `[a]`: the table is defined now
+            existing.update(table)  # `[a.b]` then `[a]`: the table is defined now, and
+            parent[last] = parent.pop(last)  # moves after its siblings, as rtoml has it
             self.implicit.discard(id(existing))
             table = existing
         else:

@@ -109,8 +109,6 @@ def _diff(old: Any, new: Any) -> list[Change]:
     """`structural_diff`, started at the deepest node that holds every difference: deepdiff's
     cost grows with the square of the depth it walks (minutes for 1,000 levels), a walk down the
     one differing child per level costs little."""
-    from dataclasses import replace
-
     from statemerge.merging.values import same
     from statemerge.pointer import format_pointer
     from statemerge.report.diff import structural_diff
@@ -131,4 +129,4 @@ def _diff(old: Any, new: Any) -> list[Change]:
         tokens.append(differing[0])
         old, new = old[differing[0]], new[differing[0]]
     prefix = format_pointer(tokens)
-    return [replace(change, path=prefix + change.path) for change in structural_diff(old, new)]
+    return [change._replace(path=prefix + change.path) for change in structural_diff(old, new)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from statemerge.documents.utf8 import not_utf8
@@ -113,8 +112,8 @@ def _matches(path: str, patterns: tuple[str, ...], root: str = ".") -> bool:
     """Whether a glob matches the file's name, its path, or its path below the folder searched."""
     names = {
         os.path.basename(path),
-        Path(os.path.normpath(path)).as_posix(),
-        Path(os.path.relpath(path, root)).as_posix(),
+        os.path.normpath(path),
+        os.path.relpath(path, root),
     }
     return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in patterns)
 

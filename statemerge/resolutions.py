@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from statemerge.errors import InputError
@@ -21,10 +20,12 @@ from statemerge.merging.answers import ANSWER_SIDES, Answer, Answered
 from statemerge.merging.values import ABSENT, json_default
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from statemerge.mergeoutcome import MergeOptions, MergeOutcome
 
-CLONE_STORE = Path("statemerge") / "resolutions.jsonl"  # under the git common dir
-SHARED_STORE = Path(".statemerge") / "resolutions.jsonl"  # under the working tree
+CLONE_STORE = "statemerge/resolutions.jsonl"  # under the git common dir
+SHARED_STORE = ".statemerge/resolutions.jsonl"  # under the working tree
 REMEMBER_ENV = "STATEMERGE_REMEMBER"  # `0` turns remembered answers off (for the git driver)
 
 

@@ -79,10 +79,9 @@ def conflict_id(path: str, kind: str, base: Any, ours: Any, theirs: Any) -> str:
     """
     sides = {name: value for name, value in zip(SIDES, (base, ours, theirs), strict=True)
              if value is not ABSENT}
-    import hashlib  # imported when a merge leaves a conflict
+    from statemerge.sha256 import sha256_hex  # imported when a merge leaves a conflict
 
-    digest = hashlib.sha256(canonical_json({"path": path, "kind": kind, **sides}))
-    return digest.hexdigest()[:10]
+    return sha256_hex(canonical_json({"path": path, "kind": kind, **sides}))[:10]
 
 
 class Resolution(NamedTuple):

@@ -41,30 +41,14 @@ from statemerge.store.base import (
 from statemerge.store.metrics import CallStats
 
 ABSENT_ETAG = "absent"
-SMALL_FILE = 1 << 16  # bytes: below this, hashing does not load OpenSSL
 STALE_TEMP_AGE = 60.0  # seconds after which a leftover temp file of a killed writer is removed
 
 
 def file_etag(data: bytes) -> str:
     """The etag of a file's content: `sha256:` and 16 hex digits."""
-    return "sha256:" + _sha256_hex(data)[:16]
+    from statemerge.sha256 import sha256_hex
 
-
-def _sha256_hex(data: bytes) -> str:
-    """SHA-256 of `data`; of a small file by Python's own module (`_sha256`, `_sha2` from 3.12):
-    hashlib's OpenSSL takes longer to load than a small file takes to hash."""
-    if len(data) < SMALL_FILE:
-        import importlib
-
-        for name in ("_sha256", "_sha2"):
-            try:
-                module = importlib.import_module(name)
-            except ImportError:
-                continue
-            return str(module.sha256(data).hexdigest())
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
+    return "sha256:" + sha256_hex(data)[:16]
 
 
 class FileStore(Store):

@@ -13,7 +13,6 @@ lost after a merge costs one more merge, never a change dropped or applied twice
 from __future__ import annotations
 
 import copy
-import hashlib
 import os
 import time
 from collections.abc import Generator, Iterator
@@ -70,11 +69,11 @@ def conflict_entry(conflict: Conflict) -> dict[str, Any]:
 
 
 def short_id(path: str, kind: str, sides: dict[str, Any]) -> str:
-    """A short hash of a conflict's path, kind and sides (canonical JSON): stable everywhere."""
-    from statemerge.jsonvalue import canonical_json
+    """A short hash of a conflict's path, kind and sides (those present): `conflict_id`."""
+    from statemerge.merging.conflicts import SIDES, conflict_id
+    from statemerge.merging.values import ABSENT
 
-    digest = canonical_json({"path": path, "kind": kind, **sides})
-    return hashlib.sha256(digest).hexdigest()[:10]
+    return conflict_id(path, kind, *(sides.get(name, ABSENT) for name in SIDES))
 
 
 def merged_document(

@@ -19,6 +19,12 @@ _TOKENS = {
     "'''": re.compile(r"'''[\s\S]*?'''(?:'{1,2})?"),
     "'": re.compile(r"'[^'\n]*'"),
 }
+# the common lines, read whole by one match: `key = value  # comment` with a bare key and a
+# value of numbers, dates, words, plain strings and one flat array; `[bare.keys]` headers
+_PLAIN_VALUE = r"""(?:"[^"\\\n]*"|[^"'\[\]{}#\n])"""
+_SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(" + _PLAIN_VALUE + r"*?(?:\[" + (
+    _PLAIN_VALUE) + r"*\])?)[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+_SIMPLE_HEADER = re.compile(r"[ \t]*(\[\[?)([A-Za-z0-9_.-]+)\]\]?[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
 _PLAIN = re.compile(r"[^\"'\[\]{}#\n]+")
 _COMMENT = re.compile(r"#[^\n]*")
 
@@ -124,6 +130,20 @@ def scan(text: str) -> list[Statement]:
             end = text.find("\n", position)
             statement = Statement("comment", start, length if end == -1 else end + 1)
             lead = start if lead is None else lead
+        elif (simple := (_SIMPLE_HEADER if char == "[" else _SIMPLE_KEY).match(text, start)):
+            if char == "[":
+                double = len(simple.group(1)) == 2
+                statement = Statement("array" if double else "table", start, simple.end())
+                path = tuple(simple.group(2).split("."))
+                section = statement.address = _resolve(path, arrays, double)
+            else:
+                statement = Statement("key", start, simple.end())
+                statement.value_start, statement.value_end = simple.span(2)
+                path = (simple.group(1),)
+                statement.address = (*section, *path)
+            statement.path, statement.section = path, section
+            statement.lead = start if lead is None else lead
+            lead = None
         else:
             if char == "[":
                 double = text.startswith("[[", position)
@@ -167,20 +187,19 @@ class Layout:
         self.text = text
         self.statements = scan(text)
         self.exact: dict[Address, Statement] = {}
-        self.under: dict[Address, list[Statement]] = {}  # every key/header below an address
         self.sections: list[Statement] = []
         self.arrays: set[Address] = set()
         for statement in self.statements:
             if statement.kind in ("blank", "comment"):
                 continue
             self.exact[statement.address] = statement
-            address = statement.address
-            for size in range(1, len(address) + 1):
-                self.under.setdefault(address[:size], []).append(statement)
             if statement.kind != "key":
                 self.sections.append(statement)
             if statement.kind == "array":
-                self.arrays.add(address[:-1])
+                self.arrays.add(statement.address[:-1])
+        self._under: dict[Address, list[Statement]] | None = None
+        self._keys: dict[Address, list[Statement]] | None = None
+        self.section_index = {header.start: index for index, header in enumerate(self.sections)}
         self._ends = {header.start: following.lead for header, following in zip(
             self.sections, self.sections[1:], strict=False)}
         if self.sections:
@@ -203,7 +222,24 @@ class Layout:
             end = line_start
         return end
 
+    @property
+    def under(self) -> dict[Address, list[Statement]]:
+        """Every key/value and header below each address (built when first asked)."""
+        if self._under is None:
+            self._under = {}
+            for statement in self.exact.values():
+                address = statement.address
+                for size in range(1, len(address) + 1):
+                    self._under.setdefault(address[:size], []).append(statement)
+            for statements in self._under.values():
+                statements.sort(key=lambda statement: statement.start)
+        return self._under
+
     def keys_of(self, section: Address) -> list[Statement]:
         """The key/value statements written in the section of that address, in order."""
-        return [statement for statement in self.under.get(section, self.statements)
-                if statement.kind == "key" and statement.section == section]
+        if self._keys is None:
+            self._keys = {}
+            for statement in self.statements:
+                if statement.kind == "key":
+                    self._keys.setdefault(statement.section, []).append(statement)
+        return self._keys.get(section, [])

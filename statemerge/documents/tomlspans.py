@@ -37,15 +37,25 @@ class TomlWriter:
         self.render, self.entry = render, entry
         self.peer = Layout(peer[0]) if peer is not None else None
         self.peer_value = peer[1] if peer is not None else None
-        self.base = Layout(base) if base is not None else None
+        self.base_text = base
+        self._base: Layout | None = None  # read when a deletion needs it
         self.edits: list[tuple[int, int, int, str]] = []  # start, end, order, text
 
     def write(self, old: Any, new: Any) -> str:
         peer = self.peer_value if isinstance(self.peer_value, dict) else None
         self._table((), old, new, () if peer is not None else None, peer)
         text = self.ours.text
+        deleted = [(start, end) for start, end, _, written in self.edits if end > start]
+        edits = []
+        for start, end, order, written in self.edits:
+            inside = [low for low, high in deleted if low < start < high] if start == end else []
+            if inside:  # an insert inside a deletion goes before it, its blank lines below
+                start = end = min(inside)
+                body = written.lstrip("\n")
+                written = body + "\n" * (len(written) - len(body))
+            edits.append((start, end, order, written))
         out, cursor = [], 0
-        for start, end, _, replacement in sorted(self.edits):
+        for start, end, _, replacement in sorted(edits):
             if start < cursor:
                 if start == end or end > cursor:
                     raise Unplaced("edits overlap")
@@ -80,7 +90,7 @@ class TomlWriter:
             if statement is not None and statement.kind == "key":
                 self._replace(statement, before, after, inner)
             elif statement is None and address in self.ours.arrays and isinstance(
-                    before, list) and isinstance(after, list) and all(
+                    before, list) and isinstance(after, list) and after and all(
                     isinstance(item, dict) for item in after):
                 self._entries(address, before, after, inner, theirs)
             elif isinstance(before, dict) and isinstance(after, dict) and (
@@ -130,13 +140,15 @@ class TomlWriter:
 
     def _ours_commented(self, statement: Statement) -> bool:
         """Whether ours wrote the comment lines above a statement since base."""
-        if self.base is None:
+        if self.base_text is None:
             return False
-        was = self.base.exact.get(statement.address)
+        if self._base is None:
+            self._base = Layout(self.base_text)
+        was = self._base.exact.get(statement.address)
         if was is None:
             return True
         text = self.ours.text
-        return text[statement.lead:statement.start] != self.base.text[was.lead:was.start]
+        return text[statement.lead:statement.start] != self._base.text[was.lead:was.start]
 
     def _add(self, here: Address, key: str, value: Any, there: Address | None,
              peer: dict[str, Any] | None) -> None:
@@ -202,14 +214,14 @@ class TomlWriter:
         assert self.peer is not None
         peer, ours = self.peer, self.ours
         position = None
-        for previous in reversed(peer.sections[:peer.sections.index(header)]):
+        for previous in reversed(peer.sections[:peer.section_index[header.start]]):
             if previous.address[:len(source)] == source:
                 continue  # copied too, just before
             if previous.address[:len(there)] != there:
                 break
             mine = ours.exact.get(here + previous.address[len(there):])
             if mine is not None and mine.kind != "key":
-                position = self._after_section(mine)
+                position = self._after_section(mine, here, there)
                 break
         if position is None:
             region = [s for s in ours.under.get(here, []) if s.kind != "key"] if here else (
@@ -218,12 +230,16 @@ class TomlWriter:
         chunk = peer.text[_gap(peer.text, header.lead):peer.content_end(header)]
         self._edit(position, position, _ended(chunk, ours.text, position))
 
-    def _after_section(self, header: Statement) -> int:
-        """The end of a section of ours and of the sections after it that theirs has not."""
+    def _after_section(self, header: Statement, here: Address, there: Address) -> int:
+        """The end of a section of ours and of the tables in `here` after it that theirs has
+        not (ours' own additions come first)."""
         ours, peer = self.ours, self.peer
+        assert peer is not None
         position = ours.content_end(header)
-        for following in ours.sections[ours.sections.index(header) + 1:]:
-            if peer is None or following.address in peer.exact:
+        for following in ours.sections[ours.section_index[header.start] + 1:]:
+            address = following.address
+            if following.kind == "array" or address[:len(here)] != here or (
+                    there + address[len(here):]) in peer.exact:
                 break
             position = ours.content_end(following)
         return position

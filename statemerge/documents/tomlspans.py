@@ -66,15 +66,18 @@ class TomlWriter:
         out.append(text[cursor:])
         return "".join(out)
 
-    def _edit(self, start: int, end: int, text: str) -> None:
-        # inserts (start == end) before a deletion at the same place, in the order made
-        self.edits.append((start, end, len(self.edits) if start == end else 1 << 40, text))
+    def _edit(self, start: int, end: int, text: str, section: bool = False) -> None:
+        # at one place: keys inserted, then tables and entries, then a deletion; in the order made
+        order = len(self.edits) + (1 << 30 if section else 0) if start == end else 1 << 40
+        self.edits.append((start, end, order, text))
 
     # -- tables ----------------------------------------------------------------------------------
 
     def _table(self, here: Address, old: dict[str, Any], new: dict[str, Any],
                there: Address | None, peer: dict[str, Any] | None) -> None:
         """Make the table at `here` (theirs: at `there`, holding `peer`) hold `new`."""
+        if not new and here and here not in self.ours.exact:
+            raise Unplaced(f"{here}: an empty table ours wrote without a header")
         for key, before in old.items():
             if key not in new:
                 self._delete((*here, key))
@@ -174,8 +177,9 @@ class TomlWriter:
             elif statement.section[:len(source)] != source:  # not inside a table copied whole
                 # a dotted key, maybe written in a parent table: into ours' table there
                 depth = len(there) - len(statement.section)
-                if depth > len(here) or here[len(here) - depth:] != there[len(there) - depth:]:
-                    raise Unplaced(f"{address}: no such table in ours")
+                if depth > len(here) or here[len(here) - depth:] != there[len(there) - depth:] or (
+                        any(here[:len(here) - k] in self.ours.exact for k in range(depth))):
+                    raise Unplaced(f"{address}: ours writes that table another way")
                 self._insert_key(here[:len(here) - depth], statement, statement.section)
 
     def _insert_key(self, here: Address, statement: Statement, there: Address) -> None:
@@ -183,9 +187,11 @@ class TomlWriter:
         above it (and after ours' own keys that follow that one)."""
         assert self.peer is not None
         ours, peer = self.ours, self.peer
+        start = self._after_header(here)  # ours must have that section
         mine = ours.keys_of(here)
         siblings = peer.keys_of(there)
-        above = [s for s in siblings[:siblings.index(statement)] if here + s.path in ours.exact]
+        above = [s for s in siblings[:siblings.index(statement)]
+                 if (*here, *s.path) in ours.exact and ours.exact[(*here, *s.path)].section == here]
         if above:
             anchor = ours.exact[here + above[-1].path]
             position = anchor.end
@@ -194,7 +200,7 @@ class TomlWriter:
                     break
                 position = following.end
         else:
-            position = mine[0].lead if mine else self._after_header(here)
+            position = mine[0].lead if mine else start
         chunk = peer.text[_gap(peer.text, statement.lead):statement.end]
         self._edit(position, position, _ended(chunk, ours.text, position))
 
@@ -223,12 +229,15 @@ class TomlWriter:
             if mine is not None and mine.kind != "key":
                 position = self._after_section(mine, here, there)
                 break
-        if position is None:
-            region = [s for s in ours.under.get(here, []) if s.kind != "key"] if here else (
-                ours.sections)
-            position = ours.content_end(region[-1]) if region else len(ours.text)
+        if position is None:  # at the end of the table, or of the nearest one with sections
+            position = len(ours.text)
+            for size in range(len(here), 0, -1):
+                region = [s for s in ours.under.get(here[:size], []) if s.kind != "key"]
+                if region:
+                    position = ours.content_end(region[-1])
+                    break
         chunk = peer.text[_gap(peer.text, header.lead):peer.content_end(header)]
-        self._edit(position, position, _ended(chunk, ours.text, position))
+        self._edit(position, position, _ended(chunk, ours.text, position), section=True)
 
     def _after_section(self, header: Statement, here: Address, there: Address) -> int:
         """The end of a section of ours and of the tables in `here` after it that theirs has
@@ -284,7 +293,7 @@ class TomlWriter:
                 chunk = peer_text[header.lead:self.peer.section_end(last)]
             else:
                 raise Unplaced(f"{here}")
-            self._edit(position, position, _ended(chunk, self.ours.text, position))
+            self._edit(position, position, _ended(chunk, self.ours.text, position), section=True)
 
     def _entry_end(self, address: Address) -> int:
         sections = [s for s in self.ours.under[address] if s.kind != "key"]

@@ -41,23 +41,38 @@ def _is_entries(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(i, dict) for i in value)
 
 
+def _style(path: tuple[Any, ...], name: str, value: Any) -> str:
+    """How a table of plain values is written: "" (a [header]), "inline" or "dotted"."""
+    if not isinstance(value, dict) or not value or any(
+            isinstance(v, dict) or _is_entries(v) for v in value.values()):
+        return ""
+    return ["", "", "inline", "dotted"][zlib.crc32(name.encode()) % 4]
+
+
 def render(document: dict[str, Any]) -> str:
     """A TOML text of the document, with comments above and beside some statements."""
     lines: list[str] = []
 
     def keys(table: dict[str, Any], path: tuple[Any, ...]) -> None:
         for name, value in table.items():
-            if isinstance(value, dict) or _is_entries(value):
+            style = _style(path, name, value)
+            if (isinstance(value, dict) and not style) or _is_entries(value):
                 continue
             if lead := _comment(*path, name):
                 lines.append(lead)
             trailing = "  # t" if zlib.crc32(repr((path, name, value)).encode()) % 4 == 0 else ""
-            lines.append(f"{_key(name)} = {_scalar(value)}{trailing}")
+            if style == "dotted":
+                lines.extend(f"{_key(name)}.{_key(k)} = {_scalar(v)}" for k, v in value.items())
+            elif style == "inline":
+                inner = ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items())
+                lines.append(f"{_key(name)} = {{ {inner} }}{trailing}")
+            else:
+                lines.append(f"{_key(name)} = {_scalar(value)}{trailing}")
 
     def tables(table: dict[str, Any], path: tuple[str, ...]) -> None:
         for name, value in table.items():
             header = ".".join(_key(step) for step in (*path, name))
-            if isinstance(value, dict):
+            if isinstance(value, dict) and not _style(path, name, value):
                 lines.extend(["", *filter(None, [_comment(*path, name, "table")]), f"[{header}]"])
                 keys(value, (*path, name))
                 tables(value, (*path, name))

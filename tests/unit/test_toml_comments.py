@@ -151,3 +151,21 @@ def test_the_scanner_finds_each_statement_of_valid_toml(
         value = values
         for step in address:
             value = value[step]  # every address is a place in the value
+
+
+def test_a_multiline_array_theirs_added_comes_with_the_comments_inside_it() -> None:
+    base = '[project]\nname = "x"\n'
+    ours = '[project]\nname = "x"\nversion = "2"  # bumped\n'
+    theirs = ('[project]\nname = "x"\n# runtime\ndependencies = [\n    "httpx",  # async\n'
+              '    # pinned for py3.10\n    "pydantic<3",\n]\n')
+    assert merged(base, ours, theirs) == (
+        '[project]\nname = "x"\nversion = "2"  # bumped\n# runtime\ndependencies = [\n'
+        '    "httpx",  # async\n    # pinned for py3.10\n    "pydantic<3",\n]\n')
+
+
+def test_crlf_texts_stay_crlf() -> None:
+    base = CARGO.replace("\n", "\r\n")
+    ours = (CARGO + '# parsing\nnom = "7"\n').replace("\n", "\r\n")
+    theirs = (CARGO + '# for the CLI\nclap = "4"\n').replace("\n", "\r\n")
+    assert merged(base, ours, theirs) == (
+        CARGO + '# parsing\nnom = "7"\n# for the CLI\nclap = "4"\n').replace("\n", "\r\n")

@@ -59,6 +59,9 @@ def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...
             return written
     except (Unplaced, ValueError, KeyError, IndexError, ParseError):
         pass
+    except Exception as error:  # tomlkit's own errors, for a value it cannot hold
+        if not type(error).__module__.startswith("tomlkit"):
+            raise
     return _write_tomlkit(text, old, new, donors)
 
 

@@ -61,7 +61,7 @@ class _Texts:
                  pieces: dict[Any, Any] | None) -> None:
         self.fmt, self.source, self.pieces = fmt, source, pieces
         self.ours_text, self.ours_value = texts[1], values[1]
-        self.donors = ((texts[2], values[2]),)
+        self.donors = ((texts[2], values[2]), (texts[0], values[0]))  # theirs, then base
         self.lines = _merge_lines(*(text.splitlines(keepends=True) for text in texts))
         # a candidate that is one side's text is not parsed again
         self.read = {text: side for text, side in zip(texts, values, strict=True)

@@ -44,6 +44,14 @@ def run_once(command: Sequence[str], stdout: Path | None = None) -> tuple[float,
 def measure(commands: Mapping[str, Sequence[str]], repeat: int,
             stdout: dict[str, Path] | None = None) -> dict[str, tuple[float, int]]:
     """Median seconds and max peak RSS per named command, runs interleaved to share the noise."""
+    times, memory = timed_runs(commands, repeat, stdout)
+    return {name: (statistics.median(times[name]), memory[name]) for name in commands}
+
+
+def timed_runs(commands: Mapping[str, Sequence[str]], repeat: int,
+               stdout: dict[str, Path] | None = None
+               ) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Every run's seconds and the max peak RSS per named command, runs interleaved."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     memory: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(repeat):
@@ -51,7 +59,7 @@ def measure(commands: Mapping[str, Sequence[str]], repeat: int,
             elapsed, rss, _ = run_once(command, (stdout or {}).get(name))
             times[name].append(elapsed)
             memory[name] = max(memory[name], rss)
-    return {name: (statistics.median(times[name]), memory[name]) for name in commands}
+    return times, memory
 
 
 def byte_compile_package() -> None:

@@ -134,14 +134,28 @@ def parse_jsonc(data: bytes, source: str, dialect: Dialect = "jsonc",
             raise error from None if error.line is not None else strict
 
 
-@dataclass
 class Node:
-    """Where a value stands; for containers, its members and the text around them."""
+    """Where a value stands; for containers, its members (None for scalars) and whether the
+    last has a trailing comma. A container of `spans` is scanned when its members are first
+    asked for."""
 
-    start: int
-    end: int
-    members: list[Member] | None = None  # None for scalars
-    trailing_comma: bool = False
+    __slots__ = ("_members", "_scanner", "end", "start", "trailing_comma")
+
+    def __init__(self, start: int, end: int, members: list[Member] | None = None,
+                 trailing_comma: bool = False) -> None:
+        self.start, self.end = start, end
+        self._members, self.trailing_comma = members, trailing_comma
+        self._scanner: _Scanner | None = None  # set while the members are not scanned yet
+
+    @property
+    def members(self) -> list[Member] | None:
+        if self._scanner is not None:
+            scanner, self._scanner = self._scanner, None
+            scanner.position = self.start + 1
+            _, scanned = scanner.container(self.start, "}" if scanner.text[self.start] == "{"
+                                           else "]", 1)
+            self._members, self.trailing_comma = scanned.members, scanned.trailing_comma
+        return self._members
 
 
 @dataclass
@@ -172,9 +186,11 @@ _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "0
 
 
 class _Scanner:
-    def __init__(self, text: str, source: str, dialect: Dialect) -> None:
+    def __init__(self, text: str, source: str, dialect: Dialect, blanked: str | None = None
+                 ) -> None:
         self.text, self.source, self.dialect = text, source, dialect
         self.position = 0
+        self.blanked = blanked  # `spans`: the text as JSON, where containers are skipped
 
     def fail(self, reason: str, position: int) -> ParseError:
         line = self.text.count("\n", 0, position) + 1
@@ -207,6 +223,8 @@ class _Scanner:
         kind, token, start = self.token()
         if depth > MAX_DEPTH:
             raise self.fail(f"nested deeper than {MAX_DEPTH} levels.", start)
+        if token in ("{", "[") and depth and self.blanked is not None:
+            return None, self._skipped(start)
         if token == "{":
             return self.container(start, "}", depth)
         if token == "[":
@@ -320,15 +338,50 @@ class _Scanner:
             raise self.fail(f"expected ',' or {closing!r}.", token_start)
 
 
+    def _skipped(self, start: int) -> Node:
+        """A container below the one being scanned, passed over at C speed (its end found by
+        the JSON decoder in the blanked text), to be scanned if its members are asked for."""
+        assert self.blanked is not None
+        try:
+            end = _DECODER.raw_decode(self.blanked, start)[1]
+        except ValueError:  # not plain JSON after blanking: scan it now
+            self.position = start + 1
+            return self.container(start, "}" if self.text[start] == "{" else "]", 1)[1]
+        node = Node(start, end)
+        node._scanner = self
+        self.position = end
+        return node
+
+
+_DECODER = json.JSONDecoder()
+
+
 def _line_rest(text: str, position: int) -> int:
     """After a comma: the end of the same-line white space and comments, with the newline."""
     match = re.compile(r"[ \t]*(?://[^\n]*|/\*[^\n]*?\*/[ \t]*)?(?:\r?\n)?").match(text, position)
     return match.end() if match else position
 
 
+def spans(text: str, source: str, dialect: Dialect) -> Node:
+    """The span tree of a JSONC/JSON5 text that reads (for writing into it): only the root's
+    members are scanned at first, the others when asked for, so writing a change into a large
+    text scans the containers on the way to it, not the whole text (JSONC; JSON5 is scanned
+    whole)."""
+    blanked = None
+    if dialect == "jsonc":
+        from statemerge.documents.jsoncfast import blank_fast
+
+        blanked = blank_fast(text) or _strip(text, _syntax(text))
+    return _scan(_Scanner(text, source, dialect, blanked))[1]
+
+
 def scan(text: str, source: str, dialect: Dialect) -> tuple[Any, Node]:
     """Parse a JSONC/JSON5 text into its value and span tree."""
-    scanner = _Scanner(text, source, dialect)
+    return _scan(_Scanner(text, source, dialect))
+
+
+def _scan(scanner: _Scanner) -> tuple[Any, Node]:
+    source, dialect = scanner.source, scanner.dialect
     kind, token, start = scanner.peek()
     if kind == "end":
         raise ParseError(source, f"empty file; expected a {dialect.upper()} document.", 1, 1)

@@ -34,6 +34,7 @@ _PASS = re.compile(r"((?:[^\",\[{/]++|" + _STRING + r"|[\[{](?:\s*+,)*+|,(?!" + 
 _DIGITS = bytes.maketrans(b"123456789E+", b"000000000e-")
 _COMMENT = re.compile(r"/(?:/[^\n]*+|\*[\s\S]*?\*/)")
 _TRAILING_COMMA = re.compile(r",(?=\s*[}\]])")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _KEEPS_COMMA = frozenset(("", ",", "[", "{"))  # `,,` `[,` `{,` stay, as `jsonc._syntax` does
 _LAST = itemgetter(slice(-1, None))
 
@@ -56,10 +57,21 @@ def strip_fast(text: str) -> tuple[str, int] | None:
     return " ".join(parts[1::3]), len(dropped) - dropped.count("")
 
 
-def _strip_by_quotes(text: str) -> tuple[str, int] | None:
+def blank_fast(text: str) -> str | None:
+    """The text with comments and trailing commas blanked, positions and newlines kept (what
+    `jsonc._strip(text, jsonc._syntax(text))` gives), for a text with no escaped quote; None
+    when unsure."""
+    if '\\"' in text or ("/*" in text and text.rfind("/*") > text.rfind("*/")):
+        return None
+    stripped = _strip_by_quotes(text, keep_places=True)
+    return None if stripped is None else stripped[0]
+
+
+def _strip_by_quotes(text: str, *, keep_places: bool = False) -> tuple[str, int] | None:
     """`strip_fast` for a text with no escaped quote: comments, then trailing commas, are found
     without regard to strings; they are all outside strings when none holds a quote and an
-    even number of quotes stands before each. Else (or when unsure of a comma) None."""
+    even number of quotes stands before each. Else (or when unsure of a comma) None.
+    `keep_places`: each comment becomes as many spaces (newlines kept), not one."""
     comments = 0
     if "/" in text:
         parts = _COMMENT.split(text)
@@ -68,10 +80,16 @@ def _strip_by_quotes(text: str) -> tuple[str, int] | None:
             for piece in parts:
                 if piece.count('"') & 1:
                     return None
-            for comment in _COMMENT.findall(text):
+            found = _COMMENT.findall(text)
+            for comment in found:
                 if '"' in comment or comment.rstrip(_SPACE)[-1] in _KEEPS_COMMA:
                     return None  # a quote in it, or `jsonc._syntax` keeps a comma after it
-            text = " ".join(parts)
+            if keep_places:
+                blanks = [_NOT_NEWLINE.sub(" ", comment) for comment in found] + [""]
+                text = "".join([piece for pair in zip(parts, blanks, strict=True)
+                                for piece in pair])
+            else:
+                text = " ".join(parts)
     pieces = _TRAILING_COMMA.split(text)
     # C-level maps: each piece's count of quotes is even, and what precedes each comma not
     # `,`, `[`, `{` or nothing

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from statemerge.documents.jsonc import Dialect, Member, Node, scan
+from statemerge.documents.jsonc import Dialect, Member, Node, spans
 from statemerge.jsonvalue import identity, same
 
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*\Z")
@@ -27,10 +28,14 @@ class _Donor:
     node: Node
     value: Any
 
+    @cached_property
+    def _by_key(self) -> dict[str | None, Member]:
+        return {member.key: member for member in self.node.members or []}
+
     def child(self, key: str | int) -> _Donor | None:
         members, value = self.node.members, self.value
         if isinstance(key, str) and isinstance(value, dict) and members and key in value:
-            found = next((m for m in members if m.key == key), None)
+            found = self._by_key.get(key)
             return None if found is None else _Donor(self.text, found.node, value[key])
         if isinstance(key, int) and isinstance(value, list) and members and key < len(value):
             return _Donor(self.text, members[key].node, value[key])
@@ -40,7 +45,7 @@ class _Donor:
         """The member with this key holding `value` (in an array: the item equal to it)."""
         members = self.node.members or []
         if isinstance(self.value, dict) and key is not None:
-            found = next((m for m in members if m.key == key), None)
+            found = self._by_key.get(key)
             return found if found is not None and same(self.value[key], value) else None
         if isinstance(self.value, list) and key is None:
             return next((m for m, item in zip(members, self.value, strict=False)
@@ -54,11 +59,11 @@ def write_jsonc(text: str, old: Any, new: Any, source: str, dialect: Dialect,
     sides, whose text of a value is copied where they hold it as it is wanted."""
     from statemerge.documents.jsontext import detect_layout
 
-    _, node = scan(text, source, dialect)
+    node = spans(text, source, dialect)
     indent = detect_layout(_blank_comments(text)).indent or "  "
     donor = None
     for donor_text, donor_value in donors[:1]:
-        donor = _Donor(donor_text, scan(donor_text, source, dialect)[1], donor_value)
+        donor = _Donor(donor_text, spans(donor_text, source, dialect), donor_value)
     body = _Writer(text, indent).value(node, old, new, donor)
     return text[:node.start] + body + text[node.end:]
 

@@ -1,6 +1,8 @@
 """The fast JSONC reader (`jsoncfast`, for large texts) gives the exact reader's value whenever
 it gives one: on random JSONC texts (comments, trailing commas, strings holding `//`, `/*`,
-`,]`, quotes and escapes, duplicate keys, big and tiny numbers) and on random damage to them."""
+`,]`, quotes and escapes, duplicate keys, big and tiny numbers) and on random damage to them.
+Its blanking (for the writer's span tree) is the exact one, and the span tree scanned on
+demand (`spans`) is the one scanned whole (`scan`)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statemerge.documents.jsonc import _strip, _syntax, parse_jsonc
-from statemerge.documents.jsoncfast import parse_fast
+from statemerge.documents.jsonc import Node, _strip, _syntax, parse_jsonc, scan, spans
+from statemerge.documents.jsoncfast import blank_fast, parse_fast
 from statemerge.documents.jsontext import SMALL, _parse_exactly, parse_json
 from statemerge.errors import InputError
 
@@ -124,3 +126,34 @@ def test_large_texts_the_fast_reader_leaves_get_the_exact_answer(text: str,
 def test_comments_next_to_commas_and_comments_read_as_written(text: str, value: Any) -> None:
     assert parse_jsonc(text.encode(), "t") == value
     assert parse_jsonc((text + " " * SMALL).encode(), "t") == value
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data(), st.lists(st.tuples(st.integers(0, 10**6), TRICKY | st.just("")), max_size=2))
+def test_fast_blanking_is_the_exact_one(data: st.DataObject, edits: list[tuple[int, str]]) -> None:
+    text = render(data.draw(values), data.draw)
+    for position, piece in edits:
+        at = position % (len(text) + 1)
+        text = text[:at] + piece + text[at + (piece == ""):]
+    blanked = blank_fast(text)
+    if blanked is not None:
+        assert blanked == _strip(text, _syntax(text)), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_spans_scanned_on_demand_are_those_scanned_whole(data: st.DataObject) -> None:
+    text = render(data.draw(values), data.draw)
+    try:
+        _, whole = scan(text, "t", "jsonc")
+    except InputError:
+        return
+    assert described(spans(text, "t", "jsonc")) == described(whole), text
+
+
+def described(node: Node) -> Any:
+    """A span tree as plain data: every node's place, members and trailing comma."""
+    members = None if node.members is None else [
+        (m.lead_start, m.start, m.key, m.comma, m.after_end, m.key_end, described(m.node))
+        for m in node.members]
+    return node.start, node.end, node.trailing_comma, members

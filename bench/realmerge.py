@@ -426,7 +426,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--mirrors", default=MIRRORS, help="folder of fetched mirrors")
     parser.add_argument("--formats", default=",".join(sorted(set(FAMILIES.values()))),
                         type=format_names,
-                        help="formats to mine, comma-separated (default: all; json5 is jsonc)")
+                        help="formats to mine or replay, comma-separated (default: all; json5 is jsonc)")
     parser.add_argument("--max-scenarios", type=int, default=40, help="per repository")
     parser.add_argument("--per-merge", type=int, default=3, help="files per merge commit")
     parser.add_argument("--per-path", type=int, default=20, help="scenarios per file path")
@@ -450,7 +450,11 @@ def main(argv: list[str] | None = None) -> None:
     skipped: dict[str, Counter[str]] = {}
     summary_path = args.summary or cache / "summary.json"
     if args.replay:
-        scenarios = [json.loads(p.read_text()) for p in sorted(cache.glob("*/*/info.json"))]
+        scenarios = [  # where they are now (a copied cache replays into the copy)
+            {**json.loads(path.read_text()), "dir": str(path.parent)}
+            for path in sorted(cache.glob("*/*/info.json"))]
+        scenarios = [info for info in scenarios
+                     if FAMILIES[info["ext"].lstrip(".")] in args.formats]
         mined = cache / "summary.json"
         if mined.exists():  # what mining skipped, for the report
             previous = json.loads(mined.read_text()).get("skipped", {})

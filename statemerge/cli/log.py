@@ -16,7 +16,7 @@ from statemerge.cli.common import handled
 
 if TYPE_CHECKING:
     from statemerge.eventlog.chain import Head
-    from statemerge.eventlog.replay import ReplayResult
+    from statemerge.eventlog.replayer import ReplayResult
     from statemerge.eventlog.snapshot import Snapshot
     from statemerge.eventlog.verify import Verifier
 
@@ -262,7 +262,7 @@ def compact(
         from statemerge.documents import write_atomic
         from statemerge.errors import UsageError
         from statemerge.eventlog.events import split_lines
-        from statemerge.eventlog.replay import Replayer
+        from statemerge.eventlog.replayer import Replayer
         from statemerge.logfile import locked_log, open_log
 
         name = str(log)
@@ -289,7 +289,7 @@ def compact(
 def _replay(
     name: str, start: Snapshot | None, until: str | None, keys: dict[str, bytes] | None
 ) -> ReplayResult:
-    from statemerge.eventlog.replay import Replayer
+    from statemerge.eventlog.replayer import Replayer
     from statemerge.logfile import log_size, numbered_lines, open_log
     from statemerge.report.log import progress
 
@@ -395,16 +395,9 @@ def _state_bytes(state: Any, name: str) -> bytes:
 
 
 def _json_bytes(value: Any) -> bytes:
-    import orjson
+    from statemerge.jsonvalue import indented_json
 
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    except TypeError:  # integers beyond 64 bits
-        import json
-
-        from statemerge.jsonvalue import escape_surrogates
-
-        return (escape_surrogates(json.dumps(value, indent=2, ensure_ascii=False)) + "\n").encode()
+    return indented_json(value)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,128 @@
+"""The two JSON codecs of `statemerge.jsonvalue` agree: the standard library (small inputs, no
+orjson import) and orjson (large inputs, or once loaded) write the same canonical bytes and read
+the same values, for random JSON values and hostile ones (lone surrogates, integers beyond 64
+bits, floats in every exponent range, NaN and 1e400 refused). Event ids hash these bytes, so
+a log hashes the same whichever codec wrote or read it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from statemerge.jsonvalue import (
+    canonical_json,
+    indented_json,
+    loads_fast,
+    loads_strict,
+    orjson_canonical,
+    orjson_loads,
+    standard_canonical,
+)
+
+texts = st.text(st.characters(codec="utf-8") | st.sampled_from(["\ud800", "\udfff", "\x00", "\u2028"]))
+numbers = st.one_of(
+    st.integers(-(2**70), 2**70),
+    st.integers(-(2**63) - 2, 2**64 + 2),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, -0.0, 1e-5, 5e-324, 1e16, 1e15, 1.5e300, 1e-4, 123456.789]),
+)
+scalars = st.one_of(st.none(), st.booleans(), numbers, texts)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(values)
+@settings(max_examples=400, deadline=None)
+@example({"b": [1, 2.5, 1e-5, 1e16], "a": "é", "z": "\ud800"})
+@example([2**64, 1e-7, {"\udfff": None}])
+def test_both_codecs_write_the_same_canonical_bytes(value: Any) -> None:
+    by_orjson = orjson_canonical(value)
+    by_standard = standard_canonical(value)
+
+    assert by_standard is None or by_standard == by_orjson
+    assert canonical_json(value) == by_orjson
+
+
+@given(values)
+@settings(max_examples=300, deadline=None)
+def test_both_codecs_read_the_same_values(value: Any) -> None:
+    for data in (orjson_canonical(value), json.dumps(value, indent=1).encode("utf-8", "surrogatepass")):
+        by_standard = loads_strict(data)
+        by_orjson = orjson_loads(data)
+
+        assert _spelled(by_orjson) == _spelled(by_standard)
+        assert _spelled(loads_fast(data)) == _spelled(by_standard)
+
+
+@given(values)
+@settings(max_examples=200, deadline=None)
+def test_the_indented_output_is_orjsons_whichever_codec_writes_it(value: Any) -> None:
+    import orjson
+
+    try:
+        expected = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # beyond orjson: the standard library's spelling
+        expected = None
+    written = indented_json(value)
+
+    assert expected is None or written == expected
+    assert loads_strict(written) == loads_strict(canonical_json(value))
+
+
+@pytest.mark.parametrize("text", [
+    b"NaN", b"[Infinity]", b"-Infinity", b"1e400", b"[-2.5E+999]", b"0.1e400",
+    b"{\"a\": 1,}", b"[1", b"\"\\ud800", b"\xff", b"",
+])
+def test_what_is_not_json_is_refused_by_both_codecs(text: bytes) -> None:
+    with pytest.raises(ValueError):
+        loads_strict(text)
+    with pytest.raises(ValueError):
+        orjson_loads(text)
+
+
+@pytest.mark.parametrize("text, value", [
+    (b"123456789012345678901234567890", 123456789012345678901234567890),
+    (b"[18446744073709551616, -9223372036854775809]", [2**64, -(2**63) - 1]),
+    (b'"\\ud800x"', "\ud800x"),
+    (b'{"\\udfff": 1}', {"\udfff": 1}),
+    (b"1e-400", 0.0),
+    (b'{"a": 1, "a": 2}', {"a": 2}),
+])
+def test_hostile_values_read_alike(text: bytes, value: Any) -> None:
+    assert _spelled(orjson_loads(text)) == _spelled(loads_strict(text)) == _spelled(value)
+
+
+def test_a_small_log_command_never_imports_orjson(tmp_path: Any) -> None:
+    code = ("import sys\nfrom statemerge.cli.main import main\nsys.argv = ['statemerge'] + "
+            "sys.argv[1:]\ntry:\n    main()\nfinally:\n    print('orjson' in sys.modules, "
+            "file=sys.stderr)\n")
+    log = tmp_path / "e.jsonl"
+    for words in (["log", "append", str(log), "--agent", "a", "set", "/x", '{"b": [1, "é"]}'],
+                  ["log", "replay", str(log)], ["log", "verify", str(log)]):
+        done = subprocess.run([sys.executable, "-c", code, *words], capture_output=True,
+                              text=True, check=False)
+
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines()[-1] == "False"
+
+
+def _spelled(value: Any) -> Any:
+    """A value with its types made visible (1 vs 1.0 vs True; -0.0), for exact comparison."""
+    if isinstance(value, dict):
+        return ("dict", [(key, _spelled(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return [_spelled(item) for item in value]
+    if isinstance(value, float):
+        return ("float", math.copysign(1.0, value), repr(value))
+    return (type(value).__name__, value)

@@ -49,57 +49,57 @@ def canonical_json(value: Any) -> bytes:
     bytes are stored and hashed (event ids, element keys, conflict ids): they are orjson's
     whenever orjson can write the value, whichever codec runs. YAML's atoms are written as
     `json_default` writes them."""
-    if "orjson" not in sys.modules:
+    orjson: Any = sys.modules.get("orjson")
+    if orjson is None:
         text = standard_canonical(value)
         if text is not None:
             return text
-    return orjson_canonical(value)
-
-
-def standard_canonical(value: Any) -> bytes | None:
-    """`canonical_json` by the standard library, or None where orjson might write otherwise."""
-    try:
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                          allow_nan=False, default=json_default)
-    except (TypeError, ValueError):  # a type orjson may know; NaN (orjson writes null)
-        return None
-    return None if _exponent_in(text) else escape_surrogates(text).encode()
-
-
-def orjson_canonical(value: Any) -> bytes:
-    """`canonical_json` by orjson (by the standard library where orjson refuses the value)."""
-    import orjson
-
+        import orjson
     option = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
     try:
-        return orjson.dumps(value, option=option, default=json_default)
+        return bytes(orjson.dumps(value, option=option, default=json_default))
     except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
         return _standard_dump(value, sort_keys=True, default=json_default)
 
 
-def _exponent_in(text: str) -> bool:
-    """Whether JSON text may hold a float with an exponent (`1e-05`), which orjson may spell
-    otherwise (`0.00001`)."""
-    return ("e-" in text or "e+" in text) and re.search("[0-9]e[-+][0-9]", text) is not None
+def standard_canonical(value: Any) -> bytes | None:
+    """`canonical_json` by the standard library, or None where orjson might write otherwise."""
+    text = _standard_text(value, sort_keys=True, separators=(",", ":"), default=json_default)
+    return None if text is None else text.encode()
 
 
 def indented_json(value: Any) -> bytes:
-    """Two-space indent, keys in their order, UTF-8, a final newline, as orjson writes it (by
+    """Two-space indent, keys in their order, UTF-8, a final newline: as orjson writes it (by
     the standard library while orjson is not loaded and would write the same)."""
     if "orjson" not in sys.modules:
-        try:
-            text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError):
-            text = "1e+0"  # orjson decides
-        if not _exponent_in(text):
-            return (escape_surrogates(text) + "\n").encode()
+        written = standard_indented(value)
+        if written is not None:
+            return written
     import orjson
 
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # integers beyond 64 bits
-        text = json.dumps(value, indent=2, ensure_ascii=False)
-        return (escape_surrogates(text) + "\n").encode()
+        return (escape_surrogates(json.dumps(value, indent=2, ensure_ascii=False)) + "\n").encode()
+
+
+def standard_indented(value: Any) -> bytes | None:
+    """`indented_json` by the standard library, or None where orjson might write otherwise."""
+    text = _standard_text(value, indent=2)
+    return None if text is None else (text + "\n").encode()
+
+
+def _standard_text(value: Any, **layout: Any) -> str | None:
+    """JSON text by the standard library, or None where orjson might write otherwise: NaN (which
+    orjson writes as null), a type only orjson knows, a float with an exponent (`1e-05`, which
+    orjson may spell `0.00001`)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, **layout)
+    except (TypeError, ValueError):
+        return None
+    if ("e-" in text or "e+" in text) and re.search("[0-9]e[-+][0-9]", text):
+        return None
+    return escape_surrogates(text)
 
 
 class Alias:
@@ -171,7 +171,7 @@ def json_default(value: Any) -> Any:
 def comparable_json(value: Any, *, sort_keys: bool) -> bytes:
     """Compact JSON for comparing values within one run (never stored; YAML's atoms included):
     orjson only when something already loaded it, so a small merge does not pay for its import."""
-    orjson = sys.modules.get("orjson")
+    orjson: Any = sys.modules.get("orjson")
     if orjson is not None:
         option = orjson.OPT_PASSTHROUGH_DATACLASS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
         try:
@@ -262,19 +262,14 @@ def loads_fast(data: bytes, *, exact: bool = True) -> Any:
     ValueError) when the text is not JSON, whichever codec ran. orjson reads integers beyond 64
     bits as floats: `exact=False` leaves them to a caller that checks the value against its
     bytes anyway (an event against its id), sparing the search for them."""
-    if fast_json(len(data)) is None:
-        try:
-            return loads_strict(data)
-        except (ValueError, UnicodeDecodeError):
-            pass  # orjson names the error, as it does for a large text
-    return orjson_loads(data, exact=exact)
-
-
-def orjson_loads(data: bytes, *, exact: bool = True) -> Any:
-    """`loads_fast` by orjson (by the exact parser where orjson refuses the text or, when
-    `exact`, may hold an integer beyond 64 bits)."""
-    import orjson
-
+    orjson: Any = sys.modules.get("orjson")
+    if orjson is None:
+        if len(data) < FAST_FROM:
+            try:
+                return loads_strict(data)
+            except (ValueError, UnicodeDecodeError):
+                pass  # orjson names the error, as it does for a large text
+        import orjson
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:

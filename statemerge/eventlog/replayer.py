@@ -13,6 +13,7 @@ import to pay), with orjson: both read the same values and hash the same bytes (
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -33,7 +34,7 @@ from statemerge.eventlog.events import (
     hlc_key,
     ops_problem,
     parse_line,
-    sha256,
+    sha256_now,
 )
 from statemerge.eventlog.window import Window, array_test, context_of
 from statemerge.jsonvalue import canonical_json, fast_json, loads_strict
@@ -47,6 +48,29 @@ if TYPE_CHECKING:
 STALE_CONTEXT = "stale-context"
 ID_CHANGED = "the id does not match the content: the line was changed."
 WINDOW_LIMIT = 10_000
+
+
+def _canonical(value: Any, option: int) -> bytes:
+    return canonical_json(value)
+
+
+# What the hot path reads and hashes with, for every replay in the process: the standard
+# library's json and the built-in SHA-256 up to line FAST_LINE of a log, then orjson and
+# OpenSSL's SHA-256 (`_go_fast`; the same values and digests). Module globals: the fastest
+# names to look up, once per line.
+_loads: Callable[[bytes], Any] = loads_strict
+_dumps: Callable[..., bytes] = _canonical
+_sorted = 0
+_sha256: Callable[[bytes], Any] = sha256_now()
+_fast_at = FAST_LINE
+
+
+def _go_fast() -> None:
+    """Read and hash with orjson and OpenSSL from now on."""
+    global _loads, _dumps, _sorted, _sha256, _fast_at
+    _sha256 = go_fast()
+    orjson: Any = fast_json()
+    _loads, _dumps, _sorted, _fast_at = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS, sys.maxsize
 
 
 class ReplayConflict(NamedTuple):
@@ -139,10 +163,8 @@ class Replayer:
         self._fast = not keys  # with keys, every event's signature is checked
         self.chains = Chains()
         self._tips = self.chains.tips  # for the hot path
-        self._orjson: Any = None  # the codec and hash: orjson and OpenSSL's once they pay
-        self._sha256: Callable[[bytes], Any] = sha256
         if fast_json() is not None:
-            self._go_fast()
+            _go_fast()
 
     def feed(self, number: int, raw: bytes) -> None:
         """Parse, check and apply one non-blank line; ParseError (exit 2) for a bad one.
@@ -154,11 +176,10 @@ class Replayer:
         when they fail. Anything unusual (the first line, an unchained or first event, a fork,
         keys to check) leaves for a slower method.
         """
-        orjson = self._orjson
-        if orjson is None and number >= FAST_LINE:
-            orjson = self._go_fast()
+        if number >= _fast_at:
+            _go_fast()
         try:
-            event = orjson.loads(raw) if orjson is not None else loads_strict(raw)
+            event = _loads(raw)
         except ValueError:
             event = parse_line(raw, source=self.source, line=number)
         try:
@@ -189,28 +210,19 @@ class Replayer:
             return
         del event["id"]
         try:
-            content = orjson.dumps(event, option=orjson.OPT_SORT_KEYS) if orjson else canonical_json(event)
+            content = _dumps(event, option=_sorted)
         except TypeError:  # an integer beyond 64 bits
             content = canonical_json(event)
         event["id"] = claimed
-        if claimed != ID_PREFIX + self._sha256(content).hexdigest():
+        if claimed != ID_PREFIX + _sha256(content).hexdigest():
             event = self._read_exactly(raw, event, number)
         self._tips[agent] = (seq, claimed, number)
         self._take(event, raw, number)
 
-    def _go_fast(self) -> Any:
-        """Read and hash with orjson and OpenSSL from now on (the same values and digests)."""
-        go_fast()
-        import hashlib
-
-        self._sha256 = hashlib.sha256
-        self._orjson = fast_json()
-        return self._orjson
-
     def _read_exactly(self, raw: bytes, event: dict[str, Any], number: int) -> dict[str, Any]:
         """An event whose id did not match as orjson read it: read again by the exact parser
         (orjson reads an integer beyond 64 bits as a float); ParseError if it still differs."""
-        if self._orjson is not None:
+        if _loads is not loads_strict:
             exact = parse_line(raw, source=self.source, line=number)
             if event_id(exact) == exact["id"]:
                 return exact  # type: ignore[no-any-return]

@@ -3,6 +3,9 @@ orjson import) and orjson (large inputs, or once loaded) write the same canonica
 the same values, for random JSON values and hostile ones (lone surrogates, integers beyond 64
 bits, floats in every exponent range, NaN and 1e400 refused). Event ids hash these bytes, so
 a log hashes the same whichever codec wrote or read it.
+
+orjson is loaded here, so `canonical_json` and `loads_fast` take their orjson path; the
+standard library's is `standard_canonical` and `loads_strict`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import subprocess
 import sys
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -22,10 +26,11 @@ from statemerge.jsonvalue import (
     indented_json,
     loads_fast,
     loads_strict,
-    orjson_canonical,
-    orjson_loads,
     standard_canonical,
+    standard_indented,
 )
+
+assert orjson.__name__ in sys.modules  # the orjson paths are the ones taken
 
 texts = st.text(st.characters(codec="utf-8") | st.sampled_from(["\ud800", "\udfff", "\x00", "\u2028"]))
 numbers = st.one_of(
@@ -47,37 +52,36 @@ values = st.recursive(
 @example({"b": [1, 2.5, 1e-5, 1e16], "a": "é", "z": "\ud800"})
 @example([2**64, 1e-7, {"\udfff": None}])
 def test_both_codecs_write_the_same_canonical_bytes(value: Any) -> None:
-    by_orjson = orjson_canonical(value)
+    by_orjson = canonical_json(value)
     by_standard = standard_canonical(value)
 
     assert by_standard is None or by_standard == by_orjson
-    assert canonical_json(value) == by_orjson
 
 
 @given(values)
 @settings(max_examples=300, deadline=None)
 def test_both_codecs_read_the_same_values(value: Any) -> None:
-    for data in (orjson_canonical(value), json.dumps(value, indent=1).encode("utf-8", "surrogatepass")):
-        by_standard = loads_strict(data)
-        by_orjson = orjson_loads(data)
-
-        assert _spelled(by_orjson) == _spelled(by_standard)
-        assert _spelled(loads_fast(data)) == _spelled(by_standard)
+    for data in (canonical_json(value), json.dumps(value, indent=1).encode("utf-8", "surrogatepass")):
+        assert _spelled(loads_fast(data)) == _spelled(loads_strict(data))
 
 
 @given(values)
 @settings(max_examples=200, deadline=None)
 def test_the_indented_output_is_orjsons_whichever_codec_writes_it(value: Any) -> None:
-    import orjson
-
     try:
         expected = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # beyond orjson: the standard library's spelling
         expected = None
-    written = indented_json(value)
+    by_standard = standard_indented(value)
 
-    assert expected is None or written == expected
-    assert loads_strict(written) == loads_strict(canonical_json(value))
+    assert expected is None or indented_json(value) == expected
+    assert by_standard is None or by_standard == indented_json(value)
+
+
+@pytest.mark.parametrize("value", [math.nan, [1.0, -math.inf], {"a": math.inf}])
+def test_what_orjson_writes_as_null_the_standard_library_leaves_to_it(value: Any) -> None:
+    assert standard_canonical(value) is None and standard_indented(value) is None
+    assert canonical_json(value) == orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 @pytest.mark.parametrize("text", [
@@ -88,7 +92,7 @@ def test_what_is_not_json_is_refused_by_both_codecs(text: bytes) -> None:
     with pytest.raises(ValueError):
         loads_strict(text)
     with pytest.raises(ValueError):
-        orjson_loads(text)
+        loads_fast(text)
 
 
 @pytest.mark.parametrize("text, value", [
@@ -100,7 +104,7 @@ def test_what_is_not_json_is_refused_by_both_codecs(text: bytes) -> None:
     (b'{"a": 1, "a": 2}', {"a": 2}),
 ])
 def test_hostile_values_read_alike(text: bytes, value: Any) -> None:
-    assert _spelled(orjson_loads(text)) == _spelled(loads_strict(text)) == _spelled(value)
+    assert _spelled(loads_fast(text)) == _spelled(loads_strict(text)) == _spelled(value)
 
 
 def test_a_small_log_command_never_imports_orjson(tmp_path: Any) -> None:
@@ -126,3 +130,44 @@ def _spelled(value: Any) -> Any:
     if isinstance(value, float):
         return ("float", math.copysign(1.0, value), repr(value))
     return (type(value).__name__, value)
+
+
+SWITCHING = """
+import json, sys
+from pathlib import Path
+from statemerge.eventlog import merge_logs, replay, verify_log
+from statemerge.eventlog.events import split_lines
+
+data = Path(sys.argv[1]).read_bytes()
+result = replay(split_lines(data), source="log")
+problems = verify_log(data, source="log")
+merged = merge_logs([data], sources=["log"])
+print(json.dumps([result.state, result.applied, [list(p) for p in problems], merged.decode(),
+                  "orjson" in sys.modules]))
+"""
+
+
+def test_a_long_log_read_by_both_codecs_in_turn_gives_what_orjson_alone_gives(tmp_path: Any) -> None:
+    from statemerge.eventlog import merge_logs, replay, verify_log
+    from statemerge.eventlog.events import FAST_LINE, LogHead, event_line, split_lines
+
+    head, lines = LogHead({}), []
+    for step in range(FAST_LINE + 200):
+        value = 2**70 + step if step % 97 == 0 else [step, 1e-5 * step, "é\ud800"[step % 2:]]
+        event = head.next_event(("ann", "bo")[step % 2], [{"op": "add", "path": f"/k{step % 50}",
+                                                           "value": value}], 1_800_000_000_000_000 + step)
+        head.take(event)
+        lines.append(event_line(event))
+    log = tmp_path / "long.jsonl"
+    log.write_bytes(b"".join(lines))
+    data = log.read_bytes()
+
+    done = subprocess.run([sys.executable, "-c", SWITCHING, str(log)], capture_output=True,
+                          text=True, check=True)
+    state, applied, problems, merged, loaded = json.loads(done.stdout)
+
+    assert loaded  # orjson took over at FAST_LINE
+    result = replay(split_lines(data), source="log")  # orjson from the first line
+    assert (state, applied) == (json.loads(json.dumps(result.state)), FAST_LINE + 200)
+    assert problems == [] == verify_log(data, source="log")
+    assert merged.encode("utf-8", "surrogatepass") == merge_logs([data], sources=["log"]) == data

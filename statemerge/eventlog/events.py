@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -43,50 +44,45 @@ FAST_LINE = 1_000  # lines of events in about FAST_FROM bytes: where `go_fast` p
 
 
 def go_fast(size: int = FAST_FROM) -> Callable[[bytes], Any]:
-    """Load orjson and OpenSSL's SHA-256 for `size` bytes of log when their imports pay (both
-    are used from then on); the SHA-256 to use (`sha256_now`)."""
+    """Load orjson and OpenSSL's SHA-256 when `size` bytes of log make their imports pay (both
+    are used from then on); the SHA-256 to use."""
     if fast_json(size) is not None:
         import hashlib  # noqa: F401 - `sha256_now` takes it from here on
     return sha256_now()
 
 
 def sha256_now() -> Callable[[bytes], Any]:
-    """The SHA-256 to use: OpenSSL's once hashlib is loaded (faster per call), else the built-in
-    module's, whose import costs a tenth (the same digest)."""
+    """OpenSSL's SHA-256 once hashlib is loaded (faster per call), else the built-in module's,
+    whose import costs a tenth (the same digest)."""
     hashlib = sys.modules.get("hashlib")
     return hashlib.sha256 if hashlib is not None else _builtin_sha256()
 
 
 @cache
 def _builtin_sha256() -> Callable[[bytes], Any]:
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
-    except ImportError:
-        try:
-            from _sha256 import sha256  # type: ignore[import-not-found]
-        except ImportError:  # a Python built without its own hashes
-            from hashlib import sha256
-    return sha256  # type: ignore[no-any-return]
+    for name in ("_sha256", "_sha2"):  # Python 3.11, 3.12+
+        with suppress(ImportError):
+            return __import__(name).sha256  # type: ignore[no-any-return]
+    import hashlib  # a Python built without its own hashes
+
+    return hashlib.sha256
 
 
 @cache
 def hlc_pattern() -> re.Pattern[str]:
-    """An hlc timestamp's shape, like 2026-11-27T12:00:00.000000Z/0003 (compiled on first use:
-    compiling costs a quarter of a millisecond)."""
+    """An hlc's shape, like 2026-11-27T12:00:00.000000Z/0003 (compiled when first needed)."""
     return re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z/[0-9]{4,}")
 
 
 @cache
 def hash_pattern(prefix: str = ID_PREFIX) -> re.Pattern[str]:
-    """`prefix` and 64 lowercase hex digits (an event id, a snapshot's hash, a signature)."""
+    """`prefix` and 64 lowercase hex digits: an event id, a snapshot's hash, a signature."""
     return re.compile(re.escape(prefix) + r"[0-9a-f]{64}\Z")
 
 
 def digest(data: bytes) -> str:
     """`sha256:` plus the hex digest of some bytes."""
-    hashlib = sys.modules.get("hashlib")
-    hashed = hashlib.sha256(data) if hashlib is not None else _builtin_sha256()(data)
-    return ID_PREFIX + str(hashed.hexdigest())
+    return ID_PREFIX + str(sha256_now()(data).hexdigest())
 
 
 def event_id(event: Mapping[str, Any]) -> str:
@@ -252,7 +248,8 @@ def chain_problem(event: dict[str, Any]) -> str | None:
                 return "'prev' must be null at seq 1: there is no earlier event."
         elif type(prev) is not str or len(prev) != 71 or not prev.startswith(ID_PREFIX):
             return "'prev' must be the id of the agent's previous event ('sha256:' and 64 hex digits)."
-    if "sig" in event and (type(event["sig"]) is not str or not hash_pattern(SIG_PREFIX).match(event["sig"])):
+    sig = event.get("sig")
+    if "sig" in event and (type(sig) is not str or not hash_pattern(SIG_PREFIX).match(sig)):
         return "'sig' must be 'hmac-sha256:' and 64 hex digits."
     return None
 

@@ -55,7 +55,7 @@ def canonical_json(value: Any) -> bytes:
         if text is not None:
             return text
         import orjson
-    option = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+    option = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
     try:
         return bytes(orjson.dumps(value, option=option, default=json_default))
     except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
@@ -156,7 +156,9 @@ class Tagged:
 
 
 def json_default(value: Any) -> Any:
-    """How YAML's atoms appear in JSON reports: `{"$alias": name}`, `{"$tag": tag, "value": v}`."""
+    """How YAML's atoms appear in JSON reports: `{"$alias": name}`, `{"$tag": tag, "value": v}`;
+    TOML's dates and times as `isoformat` writes them (orjson is told to leave them here: it
+    writes 10 ms past midnight as `00:00:00.10000` and drops an offset's seconds)."""
     if isinstance(value, Alias):
         return {"$alias": value.name}
     if isinstance(value, Tagged):
@@ -173,7 +175,8 @@ def comparable_json(value: Any, *, sort_keys: bool) -> bytes:
     orjson only when something already loaded it, so a small merge does not pay for its import."""
     orjson: Any = sys.modules.get("orjson")
     if orjson is not None:
-        option = orjson.OPT_PASSTHROUGH_DATACLASS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+        option = (orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+                  | (orjson.OPT_SORT_KEYS if sort_keys else 0))
         try:
             return bytes(orjson.dumps(value, option=option, default=json_default))
         except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes

@@ -22,6 +22,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from statemerge.jsonvalue import (
+    Alias,
+    Tagged,
     canonical_json,
     indented_json,
     loads_fast,
@@ -40,6 +42,10 @@ numbers = st.one_of(
     st.sampled_from([0.0, -0.0, 1e-5, 5e-324, 1e16, 1e15, 1.5e300, 1e-4, 123456.789]),
 )
 scalars = st.one_of(st.none(), st.booleans(), numbers, texts)
+atoms = st.one_of(  # what YAML and TOML add: written by `json_default` (orjson knows the dates)
+    st.builds(Alias, texts), st.builds(Tagged, texts, scalars), st.dates(), st.times(),
+    st.datetimes(timezones=st.none() | st.timezones()), st.times(timezones=st.timezones()),
+)
 values = st.recursive(
     scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
@@ -47,7 +53,7 @@ values = st.recursive(
 )
 
 
-@given(values)
+@given(values | st.lists(scalars | atoms, max_size=4))
 @settings(max_examples=400, deadline=None)
 @example({"b": [1, 2.5, 1e-5, 1e16], "a": "é", "z": "\ud800"})
 @example([2**64, 1e-7, {"\udfff": None}])
@@ -171,3 +177,14 @@ def test_a_long_log_read_by_both_codecs_in_turn_gives_what_orjson_alone_gives(tm
     assert (state, applied) == (json.loads(json.dumps(result.state)), FAST_LINE + 200)
     assert problems == [] == verify_log(data, source="log")
     assert merged.encode("utf-8", "surrogatepass") == merge_logs([data], sources=["log"]) == data
+
+
+def test_dates_and_times_are_written_as_isoformat_writes_them() -> None:
+    from datetime import UTC, datetime, time, timedelta, timezone
+
+    offset = timezone(timedelta(hours=5, minutes=30, seconds=15))
+    value = [time(0, 0, 0, 10000), datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=UTC),
+             datetime(2026, 1, 1, tzinfo=offset)]
+
+    expected = json.dumps([moment.isoformat() for moment in value], separators=(",", ":")).encode()
+    assert canonical_json(value) == standard_canonical(value) == expected

@@ -188,3 +188,16 @@ def test_dates_and_times_are_written_as_isoformat_writes_them() -> None:
 
     expected = json.dumps([moment.isoformat() for moment in value], separators=(",", ":")).encode()
     assert canonical_json(value) == standard_canonical(value) == expected
+
+
+@given(st.from_regex(r"-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?", fullmatch=True))
+@settings(max_examples=300, deadline=None)
+def test_every_spelling_of_a_number_reads_alike_or_is_refused_by_both(text: str) -> None:
+    data = f'[{text}, {{"n": {text}}}]'.encode()
+    try:
+        expected = _spelled(loads_strict(data))
+    except ValueError:  # too large for a float (1e400)
+        with pytest.raises(ValueError):
+            loads_fast(data)
+        return
+    assert _spelled(loads_fast(data)) == expected

@@ -82,7 +82,9 @@ def hash_pattern(prefix: str = ID_PREFIX) -> re.Pattern[str]:
 
 def digest(data: bytes) -> str:
     """`sha256:` plus the hex digest of some bytes."""
-    return ID_PREFIX + str(sha256_now()(data).hexdigest())
+    hashlib = sys.modules.get("hashlib")  # `sha256_now`, inline: verify hashes every line
+    hashed = hashlib.sha256(data) if hashlib is not None else _builtin_sha256()(data)
+    return ID_PREFIX + str(hashed.hexdigest())
 
 
 def event_id(event: Mapping[str, Any]) -> str:

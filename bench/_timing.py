@@ -6,6 +6,8 @@ forked straight from a large benchmark process would count that parent's pages i
 
 from __future__ import annotations
 
+import compileall
+import importlib.util
 import statistics
 import subprocess
 import sys
@@ -42,6 +44,14 @@ def run_once(command: Sequence[str], stdout: Path | None = None) -> tuple[float,
 def measure(commands: Mapping[str, Sequence[str]], repeat: int,
             stdout: dict[str, Path] | None = None) -> dict[str, tuple[float, int]]:
     """Median seconds and max peak RSS per named command, runs interleaved to share the noise."""
+    times, memory = timed_runs(commands, repeat, stdout)
+    return {name: (statistics.median(times[name]), memory[name]) for name in commands}
+
+
+def timed_runs(commands: Mapping[str, Sequence[str]], repeat: int,
+               stdout: dict[str, Path] | None = None
+               ) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Every run's seconds and the max peak RSS per named command, runs interleaved."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     memory: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(repeat):
@@ -49,4 +59,13 @@ def measure(commands: Mapping[str, Sequence[str]], repeat: int,
             elapsed, rss, _ = run_once(command, (stdout or {}).get(name))
             times[name].append(elapsed)
             memory[name] = max(memory[name], rss)
-    return {name: (statistics.median(times[name]), memory[name]) for name in commands}
+    return times, memory
+
+
+def byte_compile_package() -> None:
+    """Compile statemerge's sources as `pip install` does for an installed package: with
+    PYTHONDONTWRITEBYTECODE set and no `.pyc` files, every run would time compiling them."""
+    package = importlib.util.find_spec("statemerge")
+    if package is not None and package.submodule_search_locations:
+        for folder in package.submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)

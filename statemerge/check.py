@@ -13,9 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, InputError, NodeError, ParseError, UsageError
@@ -26,8 +24,7 @@ DEFAULT_INCLUDE = ("*.json", "*.yaml", "*.yml", "*.jsonl")
 SKIPPED_FOLDERS = (".git", ".hg", ".svn")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with one file; `line`/`column` are 1-based, `pointer` a JSON Pointer."""
 
     kind: str  # unreadable, encoding, markers, parse, duplicate-key, schema, crdt, event-log
@@ -37,12 +34,11 @@ class Problem:
     pointer: str | None = None
 
 
-@dataclass
-class FileCheck:
+class FileCheck(NamedTuple):
     """The verdict on one file."""
 
     path: str
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
     @property
     def ok(self) -> bool:
@@ -53,8 +49,7 @@ class FileCheck:
         return any(problem.kind == "unreadable" for problem in self.problems)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A file to check: where it is shown, and its bytes (None when it cannot be read)."""
 
     path: str
@@ -117,8 +112,8 @@ def _matches(path: str, patterns: tuple[str, ...], root: str = ".") -> bool:
     """Whether a glob matches the file's name, its path, or its path below the folder searched."""
     names = {
         os.path.basename(path),
-        Path(os.path.normpath(path)).as_posix(),
-        Path(os.path.relpath(path, root)).as_posix(),
+        os.path.normpath(path),
+        os.path.relpath(path, root),
     }
     return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in patterns)
 

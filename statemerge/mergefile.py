@@ -6,7 +6,6 @@ The one step behind both `statemerge merge` and the git driver.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 from statemerge.documents.formats import detect_format
@@ -138,14 +137,14 @@ def _rules(options: MergeOptions) -> tuple[RuleSet, str | None]:
     from statemerge.rulesfile import find_rules_file, load_rules
 
     if options.rules_file is not None:
-        path: Path | None = Path(options.rules_file)
+        path: str | None = options.rules_file
     elif options.path_hint is not None:
-        path = find_rules_file(Path(options.path_hint))
+        path = find_rules_file(options.path_hint)
     else:
         path = None
     rules = RuleSet() if path is None else load_rules(path, merged_path=options.path_hint)
     if options.schema_file is not None:
         from statemerge.rulesfile import load_schema_rules
 
-        rules = rules.extended(load_schema_rules(Path(options.schema_file)))
-    return rules, None if path is None else str(path)
+        rules = rules.extended(load_schema_rules(options.schema_file))
+    return rules, path

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.merging.answers import Answer, Answered
 from statemerge.merging.conflicts import Conflict, Resolution
@@ -15,9 +14,9 @@ __all__ = ["CONFLICT_STYLES", "ConflictStyle", "MergeOptions", "MergeOutcome"]
 
 
 
-@dataclass(frozen=True)
-class MergeOptions:
-    """How to merge and how to write what is left in conflict."""
+class MergeOptions(NamedTuple):
+    """How to merge and how to write what is left in conflict (`options._replace(...)` for
+    a variant)."""
 
     conflict: ConflictStyle = "markers"
     diff3: bool = False
@@ -30,17 +29,33 @@ class MergeOptions:
     schema_file: str | None = None  # a JSON Schema: list identities (x-kubernetes-list-*)
 
 
-@dataclass
 class MergeOutcome:
-    """The merged document and what happened on the way."""
+    """The merged document (`output`) and what happened on the way: the conflicts left, those
+    rules `resolved` and those `answered`, the side that took every conflict (`resolved_by`,
+    when --conflict took one), the three `documents` (base, ours, theirs values) and the rules
+    file that applied."""
 
-    output: bytes
-    conflicts: list[Conflict] = field(default_factory=list)
-    resolved: list[Resolution] = field(default_factory=list)
-    resolved_by: str | None = None  # `ours`/`theirs` when --conflict took a side
-    documents: tuple[Any, Any, Any] = (None, None, None)  # base, ours, theirs values
-    rules_file: str | None = None
-    answered: list[Answered] = field(default_factory=list)  # conflicts resolved by answers
+    __slots__ = (
+        "answered",
+        "conflicts",
+        "documents",
+        "output",
+        "resolved",
+        "resolved_by",
+        "rules_file",
+    )
+
+    def __init__(self, output: bytes, conflicts: list[Conflict] | None = None,
+                 resolved: list[Resolution] | None = None, resolved_by: str | None = None,
+                 documents: tuple[Any, Any, Any] = (None, None, None),
+                 rules_file: str | None = None, answered: list[Answered] | None = None) -> None:
+        self.output = output
+        self.conflicts = conflicts if conflicts is not None else []
+        self.resolved = resolved if resolved is not None else []
+        self.resolved_by = resolved_by
+        self.documents = documents
+        self.rules_file = rules_file
+        self.answered = answered if answered is not None else []
 
     @property
     def clean(self) -> bool:

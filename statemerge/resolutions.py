@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from statemerge.errors import InputError
 from statemerge.merging.answers import ANSWER_SIDES, Answer, Answered
 from statemerge.merging.values import ABSENT, json_default
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from statemerge.mergeoutcome import MergeOptions, MergeOutcome
 
-CLONE_STORE = Path("statemerge") / "resolutions.jsonl"  # under the git common dir
-SHARED_STORE = Path(".statemerge") / "resolutions.jsonl"  # under the working tree
+CLONE_STORE = "statemerge/resolutions.jsonl"  # under the git common dir
+SHARED_STORE = ".statemerge/resolutions.jsonl"  # under the working tree
 REMEMBER_ENV = "STATEMERGE_REMEMBER"  # `0` turns remembered answers off (for the git driver)
 
 
-@dataclass(frozen=True)
-class Stores:
+class Stores(NamedTuple):
     """The resolution files of one repository (or one given with --resolutions)."""
 
     clone: Path | None = None  # where answers are recorded by default
@@ -142,7 +141,7 @@ def merge_remembering(sides: tuple[bytes, bytes, bytes], names: tuple[str, str, 
         return outcome
     given: Mapping[str, Answer] = options.answers or {}
     answers = {**found, **given}
-    return merge_texts(*sides, names=names, options=replace(options, answers=answers))
+    return merge_texts(*sides, names=names, options=options._replace(answers=answers))
 
 
 def remembering_on(environ: Mapping[str, str]) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ class AnswerRequest:
 def merge_file(file: ConflictedFile, answers: Mapping[str, Answer] | None,
                stores: Stores | None) -> MergeOutcome:
     """The file merged with the answers given (by id) and the remembered ones."""
-    options = replace(file.options, answers=dict(answers or {}))
+    options = file.options._replace(answers=dict(answers or {}))
     return merge_remembering(file.sides, file.names, options, (lambda: stores) if stores else None)
 
 

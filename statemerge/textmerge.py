@@ -18,6 +18,8 @@ from statemerge.merging.threeway import merge
 from statemerge.merging.values import ABSENT, same
 from statemerge.textchoice import Unwritable, faithful, write_outcome
 
+PIECES_FROM = 1 << 16  # texts at least this large are read piece by piece
+
 if TYPE_CHECKING:
     from statemerge.mergeoutcome import MergeOptions, MergeOutcome
 
@@ -27,7 +29,7 @@ class TextFormat:
     """How to read one format and how to write a value into a text of it."""
 
     name: str
-    parse: Callable[[bytes, str], Any]  # data, source -> value
+    parse: Callable[[bytes, str, dict[Any, Any] | None], Any]  # data, source, pieces -> value
     # ours' text, its value, the new value, source, other sides (text, value) -> text
     write: Callable[[str, Any, Any, str, tuple[tuple[str, Any], ...]], str]
 
@@ -49,16 +51,17 @@ def text_format(fmt: str) -> TextFormat:
 
         return write_jsonc(text, old, new, source, dialect, donors)
 
-    return TextFormat(dialect.upper(), lambda data, source: parse_jsonc(data, source, dialect),
+    return TextFormat(dialect.upper(),
+                      lambda data, source, pieces: parse_jsonc(data, source, dialect, pieces),
                       write)
 
 
 class _Texts:
-    def __init__(self, fmt: TextFormat, texts: list[str], values: tuple[Any, Any, Any], source: str
-                 ) -> None:
-        self.fmt, self.source = fmt, source
+    def __init__(self, fmt: TextFormat, texts: list[str], values: tuple[Any, Any, Any], source: str,
+                 pieces: dict[Any, Any] | None) -> None:
+        self.fmt, self.source, self.pieces = fmt, source, pieces
         self.ours_text, self.ours_value = texts[1], values[1]
-        self.donors = ((texts[2], values[2]),)
+        self.donors = ((texts[2], values[2]), (texts[0], values[0]))  # theirs, then base
         self.lines = _merge_lines(*(text.splitlines(keepends=True) for text in texts))
         # a candidate that is one side's text is not parsed again
         self.read = {text: side for text, side in zip(texts, values, strict=True)
@@ -66,18 +69,18 @@ class _Texts:
 
     def holds(self, text: str, value: Any) -> bool:
         if text in self.read:
-            return same(self.read[text], value)
+            return same_shared(self.read[text], value)
         try:
-            back = self.fmt.parse(text.encode(), self.source)
+            back = self.fmt.parse(text.encode(), self.source, self.pieces)
         except (InputError, RecursionError, UnicodeEncodeError):  # a lone surrogate left raw
             return False
-        return same(back, value)
+        return same_shared(back, value)
 
     def faithful(self, value: Any) -> str:
         """The best text that reads back to exactly `value` (see `textchoice`); where the line
         merge conflicts, its ours side serves every rendering."""
         return faithful(self.lines, self.ours_text, "ours", lambda: self._write(value),
-                        lambda text: self.holds(text, value), same(value, self.ours_value))
+                        lambda text: self.holds(text, value), same_shared(value, self.ours_value))
 
     def _write(self, value: Any) -> str:
         try:
@@ -94,17 +97,42 @@ class _Texts:
         return escape_surrogates(written)  # "\ud800" as the input spelled it, never raw
 
 
+def same_shared(a: Any, b: Any) -> bool:
+    """`same` (JSON equality) for values that share most of their parts, as the versions read
+    piece by piece and their merge do: shared parts are skipped, not compared or serialized;
+    where most parts differ, `same` compares the whole."""
+    if a is b:
+        return True
+    if type(a) is not type(b) or type(a) not in (dict, list):
+        return same(a, b)
+    if type(a) is dict:
+        if a.keys() != b.keys():
+            return False
+        pairs = [(a[key], b[key]) for key in a if a[key] is not b[key]]
+    else:
+        if len(a) != len(b):
+            return False
+        pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not y]
+    if len(pairs) > 64 and 2 * len(pairs) > len(a):
+        return same(a, b)
+    return all(same_shared(x, y) for x, y in pairs)
+
+
 def _merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> LineMerge:
     """The line merge; when no side added or removed a line (values edited in place, as state
     files mostly change) and no line changed on both sides differently, line for line without
     a diff, in linear time."""
     if len(base) == len(ours) == len(theirs):
+        from itertools import compress, count
+        from operator import ne
+
         from statemerge.merging.linemerge import Hunk
 
         hunks: list[Hunk] = []
         stable_from = 0
-        for index in [i for i, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True))
-                      if not b == o == t]:
+        changed = set(compress(count(), map(ne, base, ours)))  # C speed: most lines are equal
+        changed.update(compress(count(), map(ne, base, theirs)))
+        for index in sorted(changed):
             old, mine, other = base[index], ours[index], theirs[index]
             if mine == other:
                 kind = "both"
@@ -134,13 +162,15 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
     from statemerge.mergeoutcome import MergeOutcome, settled_by_bytes
 
     reader = text_format(fmt)
-    if len(ours) > 1 << 16:
+    if len(ours) >= PIECES_FROM:
         import orjson  # noqa: F401 - large values compare faster with it loaded (jsonvalue.same)
 
     texts = [decode(side, name) for side, name in zip((base, ours, theirs), names, strict=True)]
-    base_value = ABSENT if not texts[0].strip() else reader.parse(base, names[0])
-    ours_value = reader.parse(ours, names[1])
-    theirs_value = ours_value if theirs == ours else reader.parse(theirs, names[2])
+    # large texts are read piece by piece, each distinct piece once for all versions
+    pieces: dict[Any, Any] | None = {} if len(ours) >= PIECES_FROM else None
+    base_value = ABSENT if not texts[0].strip() else reader.parse(base, names[0], pieces)
+    ours_value = reader.parse(ours, names[1], pieces)
+    theirs_value = ours_value if theirs == ours else reader.parse(theirs, names[2], pieces)
     result = merge(base_value, ours_value, theirs_value, rules, sources=names,
                    answers=options.answers)
     outcome = MergeOutcome(b"", result.conflicts, result.resolved,
@@ -150,7 +180,7 @@ def merge_text_format(base: bytes, ours: bytes, theirs: bytes, *, fmt: str,
     if settled is not None:
         outcome.output = settled
         return outcome
-    chosen = _Texts(reader, texts, (base_value, ours_value, theirs_value), names[1])
+    chosen = _Texts(reader, texts, (base_value, ours_value, theirs_value), names[1], pieces)
     write_outcome(outcome, result, options, lambda value, _side: chosen.faithful(value),
                   chosen.lines, f"the merged {reader.name} could not be written faithfully; the "
                   "lines are merged as git would.")

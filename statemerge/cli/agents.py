@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import statemerge.cli.lazytyper as typer
@@ -34,9 +33,11 @@ def register(app: typer.Typer) -> None:
 
 def put(
     store: StoreArg,
-    file: Annotated[Path, typer.Argument(help="The new document (JSON or YAML by its suffix).")],
+    file: Annotated[str, typer.Argument(metavar="FILE",
+                                        help="The new document (JSON or YAML by its suffix).")],
     base: Annotated[
-        Path | None, typer.Option("--base", help="The document FILE was computed from.")
+        str | None, typer.Option("--base", metavar="BASEFILE",
+                                 help="The document FILE was computed from.")
     ] = None,
     if_match: Annotated[
         str | None, typer.Option("--if-match", help="The etag BASEFILE was read at.")
@@ -45,14 +46,16 @@ def put(
         str | None, typer.Option("--on-conflict", help="Take ours or theirs for conflicts left.")
     ] = None,
     rules: Annotated[
-        Path | None, typer.Option("--rules", help="Rules file (default: .statemerge.yaml found).")
+        str | None, typer.Option("--rules", metavar="FILE",
+                                 help="Rules file (default: .statemerge.yaml found).")
     ] = None,
     retries: RetriesOpt = 20,
     timeout: TimeoutOpt = 30.0,
     agent: AgentOpt = None,
     show_stats: StatsOpt = False,
     report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="Write the outcome and conflicts as JSON (- stdout).")
+        str | None, typer.Option("--report-json", metavar="FILE",
+                                 help="Write the outcome and conflicts as JSON (- stdout).")
     ] = None,
     metrics: MetricsOpt = None,
 ) -> None:
@@ -110,14 +113,16 @@ def _conflict_line(entry: dict[str, Any]) -> str:
     return f"conflict {entry['id']} at {entry['path'] or '/'} ({entry['kind']}): {sides}"
 
 
-def _write_report(path: Path | None, outcome: dict[str, Any]) -> None:
+def _write_report(path: str | None, outcome: dict[str, Any]) -> None:
     if path is None:
         return
     text = json.dumps(outcome, ensure_ascii=False, indent=2) + "\n"
-    if str(path) == "-":
+    if path == "-":
         sys.stdout.write(text)
     else:
-        path.write_text(text, encoding="utf-8")
+        from statemerge.documents import write_atomic
+
+        write_atomic(path, text.encode())
 
 
 def mcp() -> None:

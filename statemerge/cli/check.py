@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import statemerge.cli.lazytyper as typer
@@ -45,7 +44,8 @@ def check(
         list[str] | None, typer.Option(help="Glob of files or folders to skip (repeatable).")
     ] = None,
     schema: Annotated[
-        Path | None, typer.Option(help="A JSON Schema (JSON or YAML) every file must match.")
+        str | None, typer.Option(metavar="FILE",
+                                 help="A JSON Schema (JSON or YAML) every file must match.")
     ] = None,
     output: Annotated[
         CheckFormat, typer.Option("--format", help="table (for people), json, or github.")
@@ -85,8 +85,8 @@ def check(
 
 
 def diff(
-    old: Annotated[Path, typer.Argument(help="The first state file (JSON or YAML).")],
-    new: Annotated[Path, typer.Argument(help="The second state file (JSON or YAML).")],
+    old: Annotated[str, typer.Argument(help="The first state file (JSON or YAML).")],
+    new: Annotated[str, typer.Argument(help="The second state file (JSON or YAML).")],
     as_json: Annotated[bool, typer.Option("--json", help="Write the changes as JSON.")] = False,
 ) -> None:
     """Show what changed from OLD to NEW, path by path. Exit 0 same, 1 different, 2 trouble.
@@ -101,7 +101,7 @@ def diff(
         if as_json:
             sys.stdout.write(report.diff_json(changes) + "\n")
         else:
-            report.render_diff(changes, (str(old), str(new)), sys.stdout)
+            report.render_diff(changes, (old, new), sys.stdout)
     raise typer.Exit(1 if changes else 0)
 
 
@@ -109,8 +109,6 @@ def _diff(old: Any, new: Any) -> list[Change]:
     """`structural_diff`, started at the deepest node that holds every difference: deepdiff's
     cost grows with the square of the depth it walks (minutes for 1,000 levels), a walk down the
     one differing child per level costs little."""
-    from dataclasses import replace
-
     from statemerge.merging.values import same
     from statemerge.pointer import format_pointer
     from statemerge.report.diff import structural_diff
@@ -131,4 +129,4 @@ def _diff(old: Any, new: Any) -> list[Change]:
         tokens.append(differing[0])
         old, new = old[differing[0]], new[differing[0]]
     prefix = format_pointer(tokens)
-    return [replace(change, path=prefix + change.path) for change in structural_diff(old, new)]
+    return [change._replace(path=prefix + change.path) for change in structural_diff(old, new)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import statemerge.cli.lazytyper as typer
@@ -25,20 +24,20 @@ DEFAULT_STYLE = Style(DEFAULTS.conflict)
 
 
 def merge(
-    base: Annotated[Path, typer.Argument(
+    base: Annotated[str, typer.Argument(
         metavar="BASE", help="The common ancestor (empty: both sides added).")],
-    ours: Annotated[Path, typer.Argument(metavar="OURS", help="Our version; its layout is kept.")],
-    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Their version.")],
-    output: Annotated[Path | None, typer.Option(*VALUED_OPTIONS["output"],
-                                                help="Write here (atomically), not stdout.")] = None,
+    ours: Annotated[str, typer.Argument(metavar="OURS", help="Our version; its layout is kept.")],
+    theirs: Annotated[str, typer.Argument(metavar="THEIRS", help="Their version.")],
+    output: Annotated[str | None, typer.Option(*VALUED_OPTIONS["output"], metavar="FILE",
+                                               help="Write here (atomically), not stdout.")] = None,
     fmt: Annotated[Fmt | None, typer.Option(
         *VALUED_OPTIONS["fmt"],
         help="json, yaml, jsonc, json5 or toml (default: by extension).")] = None,
-    rules: Annotated[Path | None, typer.Option(
-        *VALUED_OPTIONS["rules"],
+    rules: Annotated[str | None, typer.Option(
+        *VALUED_OPTIONS["rules"], metavar="FILE",
         help="Rules file (default: .statemerge.yaml next to OURS or above).")] = None,
-    schema: Annotated[Path | None, typer.Option(
-        *VALUED_OPTIONS["schema"],
+    schema: Annotated[str | None, typer.Option(
+        *VALUED_OPTIONS["schema"], metavar="FILE",
         help="JSON Schema whose x-kubernetes-list-* fields say how lists are keyed.")] = None,
     conflict: Annotated[Style, typer.Option(
         *VALUED_OPTIONS["conflict"],
@@ -50,12 +49,13 @@ def merge(
         *VALUED_OPTIONS["labels"], help="Labels for ours, base, theirs (as git merge-file).")] = None,
     marker_size: Annotated[int, typer.Option(*VALUED_OPTIONS["marker_size"], min=1,
                                              help="Length of conflict markers.")] = DEFAULTS.marker_size,
-    report_json: Annotated[Path | None, typer.Option(
-        *VALUED_OPTIONS["report_json"], help="Write a JSON report of conflicts and resolutions.")] = None,
+    report_json: Annotated[str | None, typer.Option(
+        *VALUED_OPTIONS["report_json"], metavar="FILE",
+        help="Write a JSON report of conflicts and resolutions.")] = None,
     quiet: Annotated[bool, typer.Option(*FLAG_OPTIONS["quiet"],
                                         help="No report on stderr.")] = DEFAULTS.quiet,
-    resolutions: Annotated[Path | None, typer.Option(
-        *VALUED_OPTIONS["resolutions"],
+    resolutions: Annotated[str | None, typer.Option(
+        *VALUED_OPTIONS["resolutions"], metavar="FILE",
         help="Remembered answers to apply (default: the repository's, inside one).")] = None,
     no_remember: Annotated[bool, typer.Option(
         "--no-remember", help="Apply no remembered answers.")] = not DEFAULTS.remember,

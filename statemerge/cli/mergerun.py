@@ -5,9 +5,9 @@ It imports neither typer nor rich: a clean merge of small files must start fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from statemerge.errors import StatemergeError, UsageError, error_line
@@ -56,25 +56,25 @@ PATH_FIELDS = ("output", "rules", "report_json", "resolutions", "schema")
 
 
 def merge_request(
-    base: str | Path,
-    ours: str | Path,
-    theirs: str | Path,
+    base: str | os.PathLike[str],
+    ours: str | os.PathLike[str],
+    theirs: str | os.PathLike[str],
     *,
-    output: str | Path | None = None,
+    output: str | os.PathLike[str] | None = None,
     fmt: str | None = None,
-    rules: str | Path | None = None,
+    rules: str | os.PathLike[str] | None = None,
     conflict: str = DEFAULTS.conflict,
     diff3: bool = DEFAULTS.diff3,
     labels: Sequence[str] = (),
     marker_size: int = DEFAULTS.marker_size,
-    report_json: str | Path | None = None,
+    report_json: str | os.PathLike[str] | None = None,
     quiet: bool = DEFAULTS.quiet,
-    resolutions: str | Path | None = None,
+    resolutions: str | os.PathLike[str] | None = None,
     remember: bool = DEFAULTS.remember,
-    schema: str | Path | None = None,
+    schema: str | os.PathLike[str] | None = None,
 ) -> MergeRequest:
-    """The request for `merge` from either parser, paths spelled as `pathlib` spells them (as
-    Typer hands them over: `a//b/./c` is `a/b/c`)."""
+    """The request for `merge` from either parser, paths as they were given (as git spells
+    them in its messages: `./a//b` stays `./a//b`)."""
     return MergeRequest(
         _path(base), _path(ours), _path(theirs), output=_path_or_none(output), fmt=fmt,
         rules=_path_or_none(rules), conflict=conflict, diff3=diff3, labels=tuple(labels),
@@ -84,12 +84,12 @@ def merge_request(
     )
 
 
-def _path(name: str | Path) -> str:
-    return str(Path(name))
+def _path(name: str | os.PathLike[str]) -> str:
+    return os.fspath(name)
 
 
-def _path_or_none(name: str | Path | None) -> str | None:
-    return None if name is None else str(Path(name))
+def _path_or_none(name: str | os.PathLike[str] | None) -> str | None:
+    return None if name is None else os.fspath(name)
 
 
 def run_merge(request: MergeRequest) -> int:
@@ -165,6 +165,6 @@ def _merge(request: MergeRequest, sides: tuple[bytes, bytes, bytes], names: tupl
     def stores() -> Stores | None:  # asked only when conflicts are left
         from statemerge.git.stores import stores_for
 
-        return stores_for(request.resolutions, Path(request.ours).resolve().parent)
+        return stores_for(request.resolutions, os.path.dirname(os.path.realpath(request.ours)))
 
     return merge_remembering(sides, names, options, stores if request.remember else None)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import enum
 import types
-from pathlib import Path
 from typing import Any, NamedTuple, get_args, get_origin
 
 from statemerge.cli.lazytyper import CommandFunction, Param
 
 REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
-VALUE_TYPES = (str, Path, int, float)
+VALUE_TYPES = (str, int, float)  # and pathlib's Path: see `_is_path`
 
 
 class Parameter(NamedTuple):
@@ -23,7 +22,7 @@ class Parameter(NamedTuple):
     name: str  # the function's parameter name
     kind: str  # "argument" or "option"
     names: tuple[str, ...]  # "-o", "--output" (options only)
-    value_type: type  # str, Path, int, float, bool (flags) or an Enum
+    value_type: type  # str, pathlib.Path, int, float, bool (flags) or an Enum
     many: bool  # a variadic argument, or an option that may be repeated
     default: Any  # REQUIRED when there is none
     settings: dict[str, Any]  # help=, metavar=, min=, envvar=, ...
@@ -46,7 +45,8 @@ class Parameter(NamedTuple):
         elif issubclass(self.value_type, enum.Enum):
             shown = "[" + "|".join(str(member.value) for member in self.value_type) + "]"
         else:
-            shown = {int: "INTEGER", float: "FLOAT", Path: "PATH"}.get(self.value_type, "TEXT")
+            shown = "PATH" if _is_path(self.value_type) else {int: "INTEGER", float: "FLOAT"}.get(
+                self.value_type, "TEXT")
         return shown + ("..." if self.kind == "argument" and self.many and "..." not in shown
                         else "")
 
@@ -104,6 +104,14 @@ def _value_type(base: Any) -> tuple[type, bool]:
         (base,) = get_args(base)
     if base is bool and not many:
         return bool, False
-    if base in VALUE_TYPES or (isinstance(base, type) and issubclass(base, enum.Enum)):
+    if base in VALUE_TYPES or _is_path(base) or (isinstance(base, type)
+                                                 and issubclass(base, enum.Enum)):
         return base, many
     raise TypeError(f"{base}: not a type the command line parser knows")
+
+
+def _is_path(value_type: Any) -> bool:
+    """pathlib's Path, known without importing pathlib (about 3 ms of start-up: the commands
+    that start often take their file names as `str`)."""
+    return getattr(value_type, "__module__", None) == "pathlib" and value_type.__name__ == "Path"
+

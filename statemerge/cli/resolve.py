@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import statemerge.cli.lazytyper as typer
@@ -49,7 +49,7 @@ def resolve(
         "--share", help="Remember answers in .statemerge/resolutions.jsonl (commit it).")] = False,
     no_remember: Annotated[bool, typer.Option(
         "--no-remember", help="Neither apply nor record remembered answers.")] = False,
-    resolutions: Annotated[Path | None, typer.Option(
+    resolutions: Annotated[str | None, typer.Option(
         "--resolutions", metavar="FILE",
         help="The remembered answers file (default: the repository's).")] = None,
     forget: Annotated[str | None, typer.Option(
@@ -152,14 +152,12 @@ def _forget(conflict_id: str, stores: Stores | None) -> int:
     return 0
 
 
-def _shown(path: Path | None) -> str:
+def _shown(path: str | os.PathLike[str] | None) -> str:
     """A path relative to the current folder when it is under it."""
     if path is None:
         return ""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    relative = os.path.relpath(path)
+    return os.fspath(path) if relative.startswith(os.pardir) else relative
 
 
 def register(app: typer.Typer) -> None:

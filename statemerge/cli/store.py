@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import statemerge.cli.lazytyper as typer
@@ -34,10 +33,12 @@ AgentOpt = Annotated[
 ]
 StatsOpt = Annotated[bool, typer.Option("--stats", help="Print attempts, conflicts, lock wait.")]
 ReportOpt = Annotated[
-    Path | None, typer.Option("--report-json", help="Write this call's stats as JSON (- stdout).")
+    str | None, typer.Option("--report-json", metavar="FILE",
+                             help="Write this call's stats as JSON (- stdout).")
 ]
 MetricsOpt = Annotated[
-    Path | None, typer.Option("--metrics", help="Append this call's stats as a JSON line.")
+    str | None, typer.Option("--metrics", metavar="FILE",
+                             help="Append this call's stats as a JSON line.")
 ]
 RetriesOpt = Annotated[
     int, typer.Option("--retries", help="Attempts after the first when others write first.", min=0)
@@ -170,7 +171,7 @@ def lock(
 
 
 def stats(
-    metrics_file: Annotated[Path, typer.Argument(metavar="FILE", help="A --metrics file.")],
+    metrics_file: Annotated[str, typer.Argument(metavar="FILE", help="A --metrics file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Sum the calls of a metrics file by kind and agent: attempts, conflicts, lock wait.
@@ -196,8 +197,8 @@ def _reported(
     store: str,
     agent: str | None,
     show: bool,
-    report_json: Path | None,
-    metrics: Path | None,
+    report_json: str | None,
+    metrics: str | None,
 ) -> Iterator[CallStats]:
     """The stats of one call, printed, written and appended as asked, also when it fails."""
     from statemerge.store import CallStats, default_agent
@@ -213,7 +214,7 @@ def _reported(
         _emit(call, show, report_json, metrics)
 
 
-def _emit(call: CallStats, show: bool, report_json: Path | None, metrics: Path | None) -> None:
+def _emit(call: CallStats, show: bool, report_json: str | None, metrics: str | None) -> None:
     from statemerge.store.metrics import append_record
 
     if show:
@@ -223,14 +224,14 @@ def _emit(call: CallStats, show: bool, report_json: Path | None, metrics: Path |
     record = call.to_record()
     if report_json is not None:
         text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-        if str(report_json) == "-":
+        if report_json == "-":
             sys.stdout.write(text)
         else:
             from statemerge.documents import write_atomic
 
             write_atomic(report_json, text.encode())
     if metrics is not None:
-        append_record(str(metrics), record)
+        append_record(metrics, record)
 
 
 def _status_line(state: object) -> str:

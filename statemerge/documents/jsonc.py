@@ -92,11 +92,19 @@ def _strip(text: str, syntax: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def parse_jsonc(data: bytes, source: str, dialect: Dialect = "jsonc") -> Any:
-    """Parse JSONC or JSON5 bytes into plain data; errors name `source`, line and column."""
+def parse_jsonc(data: bytes, source: str, dialect: Dialect = "jsonc",
+                pieces: dict[Any, Any] | None = None) -> Any:
+    """Parse JSONC or JSON5 bytes into plain data; errors name `source`, line and column.
+    `pieces` (for large texts): the members read in other versions of the file (`jsoncpieces`)."""
     from statemerge.documents.jsontext import SMALL, _parse_exactly, decode, parse_json
 
     text = decode(data, source)
+    if pieces is not None:
+        from statemerge.documents.jsoncpieces import read_pieces
+
+        value = read_pieces(text, pieces)
+        if value is not None:
+            return value
     if len(data) >= SMALL:  # orjson's import pays off
         from statemerge.documents.jsoncfast import parse_fast
 

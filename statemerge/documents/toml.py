@@ -14,10 +14,9 @@ from statemerge.errors import ParseError
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
 
 
-def parse_toml(data: bytes, source: str) -> Any:
-    """Parse TOML bytes into plain data; errors name `source`, line and column."""
-    import tomllib
-
+def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -> Any:
+    """Parse TOML bytes into plain data; errors name `source`, line and column. `pieces` (for
+    large texts): the tables read in other versions of the file (`tomlpieces`)."""
     from statemerge.documents.jsontext import decode
 
     text = decode(data, source)
@@ -26,10 +25,18 @@ def parse_toml(data: bytes, source: str) -> Any:
     except ImportError:
         pass
     else:
+        if pieces is not None:
+            from statemerge.documents.tomlpieces import read_pieces
+
+            value = read_pieces(text, pieces)
+            if value is not None:
+                return value
         try:
             return rtoml.loads(text)
         except Exception:  # any refusal: the standard library decides
             pass
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -43,9 +50,53 @@ def parse_toml(data: bytes, source: str) -> Any:
 
 
 def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...] = ()) -> str:
-    """`new` written into ours' TOML `text` (which holds `old`), comments and layout kept; a
-    value a donor (another side: text, value) holds as it is wanted is copied from its text,
-    with its comments."""
+    """`new` written into ours' TOML `text` (which holds `old`), comments and layout kept.
+    `donors`: theirs' (text, value), then base's. Statement by statement (`tomlspans`): what
+    theirs added comes from its text with its comments; when that writer cannot place a change
+    or its text does not read back, tomlkit writes the document, copying a value theirs holds as
+    merged from its text."""
+    from statemerge.documents.tomlspans import TomlWriter, Unplaced
+    from statemerge.jsonvalue import same
+
+    try:
+        writer = TomlWriter(text, _value_text, _entry_text, donors[0] if donors else None,
+                            donors[1][0] if len(donors) > 1 else None)
+        written = writer.write(old, new)
+        if same(parse_toml(written.encode(), "merged"), new):
+            return written
+    except (Unplaced, ValueError, KeyError, IndexError, ParseError):
+        pass
+    except Exception as error:  # tomlkit's own errors, for a value it cannot hold
+        if not type(error).__module__.startswith("tomlkit"):
+            raise
+    return _write_tomlkit(text, old, new, donors)
+
+
+def _value_text(written: str, before: Any, after: Any) -> str:
+    """A changed value in place of `written` (which holds `before`): tomlkit edits it (an
+    array of plain values item by item, so its comments stay)."""
+    import tomlkit
+
+    from statemerge.documents.tomlspans import Unplaced
+
+    document = tomlkit.parse(f"v = {written}\n")
+    _apply(document, {"v": before}, {"v": after}, 1, None)
+    out = tomlkit.dumps(document)
+    if not out.startswith("v = "):
+        raise Unplaced("not a value")
+    return out[4:].rstrip("\n")
+
+
+def _entry_text(key: str, value: Any) -> str:
+    """`key = value` for a key no side wrote as it is merged."""
+    import tomlkit
+
+    document = tomlkit.document()
+    document[key] = _item(value, 1)
+    return tomlkit.dumps(document)
+
+
+def _write_tomlkit(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...]) -> str:
     import tomlkit
 
     document = tomlkit.parse(text)

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import InputError, RulesError, UsageError, error_line
@@ -56,8 +56,7 @@ def _marker_pattern(size: int) -> re.Pattern[bytes]:
     )
 
 
-@dataclass(frozen=True)
-class DriverArgs:
+class DriverArgs(NamedTuple):
     """What git passes to the driver: `%O %A %B %L %P [%S %X %Y]`."""
 
     base: str
@@ -156,8 +155,7 @@ def merge_file(args: DriverArgs, environ: Mapping[str, str], limit: float = 0) -
     return result.exit_code
 
 
-@dataclass(frozen=True)
-class Merged:
+class Merged(NamedTuple):
     """A structural merge's result: the bytes for %A, the exit code, lines for stderr."""
 
     output: bytes
@@ -201,7 +199,7 @@ def _structural_merge(args: DriverArgs) -> Merged | str:
         outcome = merge_remembering((sides[0], sides[1], sides[2]), names, options, stores)
         if not outcome.clean and _wants_diff3():
             outcome = merge_remembering((sides[0], sides[1], sides[2]), names,
-                                        replace(options, diff3=True), stores)
+                                        options._replace(diff3=True), stores)
     except (InputError, RulesError) as error:
         return error.message
     messages: list[str] = []

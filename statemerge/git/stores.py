@@ -8,10 +8,14 @@ from pathlib import Path
 
 from statemerge.git.runner import git_output
 from statemerge.resolutions import CLONE_STORE, SHARED_STORE, Stores
+from statemerge.rulesfile import repository_root
 
 
 def repository_stores(cwd: str | os.PathLike[str] | None = None) -> Stores | None:
-    """The stores of the git repository around `cwd`, or None outside one."""
+    """The stores of the git repository around `cwd`, or None outside one (known without
+    starting git when no `.git` is at or above `cwd` and GIT_DIR is not set)."""
+    if "GIT_DIR" not in os.environ and repository_root(cwd or os.curdir) is None:
+        return None
     found = git_output(["rev-parse", "--path-format=absolute", "--git-common-dir",
                         "--show-toplevel"], cwd)
     if not found or len(found.splitlines()) != 2:

@@ -7,8 +7,7 @@ back from the resolutions store. The merge applies an answer where a conflict wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.merging.conflicts import Conflict
 from statemerge.merging.values import ABSENT
@@ -20,8 +19,7 @@ class Unanswerable(Exception):
     """An answer that does not fit its conflict (a value that is not a list, for a run)."""
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One conflict's answer: `take` a side, or else `value`. `by` says who answered:
     `answer` (given now) or `remembered` (applied from the resolutions store)."""
 
@@ -44,8 +42,7 @@ class Answer:
         return conflict.side(self.take) if self.take is not None else self.value
 
 
-@dataclass(frozen=True)
-class Answered:
+class Answered(NamedTuple):
     """A conflict the merge resolved by an answer."""
 
     conflict: Conflict

@@ -10,7 +10,6 @@ objects: then the records merge field by field). Insertions never conflict (exce
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from statemerge.jsonvalue import KEY_FIELDS
@@ -99,13 +98,16 @@ def _is_same_list(merged: list[Any], ours: list[Any]) -> bool:
     return len(merged) == len(ours) and all(a is b for a, b in zip(merged, ours, strict=True))
 
 
-@dataclass
 class _Cluster:
     """Overlapping edits of base[start:end] by one or both sides."""
 
-    start: int
-    end: int
-    edits: list[tuple[str, int, int, list[Any]]] = field(default_factory=list)
+    __slots__ = ("edits", "end", "start")
+
+    def __init__(self, start: int, end: int, edits: list[tuple[str, int, int, list[Any]]]
+                 ) -> None:
+        self.start = start
+        self.end = end
+        self.edits = edits
 
     def sides(self) -> set[str]:
         return {side for side, *_ in self.edits}

@@ -3,12 +3,15 @@
 A merge that leaves conflicts returns a value with `ConflictSlot`s where the conflicts are; the
 output step then resolves every slot by one side (`take_side`), or writes the three versions in
 place (`as_objects`). A `SequenceSlot` stands for a run of array elements, so it is spliced in.
+
+The records here, as everywhere on the merge's start-up path, are NamedTuples or small classes
+with `__slots__`, not dataclasses: `dataclasses` imports `inspect`, which would cost a merge
+driver about half the start-up of Python itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.jsonvalue import canonical_json
 from statemerge.merging.values import ABSENT
@@ -16,16 +19,34 @@ from statemerge.merging.values import ABSENT
 SIDES = ("base", "ours", "theirs")
 
 
-@dataclass
 class Conflict:
-    """A change that both sides made differently, at a JSON Pointer path."""
+    """A change that both sides made differently, at a JSON Pointer path: its `kind`
+    (modify/modify, add/add, delete/modify, modify/delete, sequence, crdt/plain), the three
+    values (ABSENT where a side has none), and a `note` on why a rule could not resolve it."""
 
-    path: str
-    kind: str  # modify/modify, add/add, delete/modify, modify/delete, sequence, crdt/plain
-    base: Any = ABSENT
-    ours: Any = ABSENT
-    theirs: Any = ABSENT
-    note: str | None = None  # why a rule for this path could not resolve it
+    __slots__ = ("base", "kind", "note", "ours", "path", "theirs")
+
+    def __init__(self, path: str, kind: str, base: Any = ABSENT, ours: Any = ABSENT,
+                 theirs: Any = ABSENT, note: str | None = None) -> None:
+        self.path = path
+        self.kind = kind
+        self.base = base
+        self.ours = ours
+        self.theirs = theirs
+        self.note = note
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Conflict) and self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass would be
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in
+                          zip(self.__slots__, self._values(), strict=True))
+        return f"Conflict({shown})"
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.path, self.kind, self.base, self.ours, self.theirs, self.note)
 
     @property
     def id(self) -> str:
@@ -58,14 +79,12 @@ def conflict_id(path: str, kind: str, base: Any, ours: Any, theirs: Any) -> str:
     """
     sides = {name: value for name, value in zip(SIDES, (base, ours, theirs), strict=True)
              if value is not ABSENT}
-    import hashlib  # imported when a merge leaves a conflict
+    from statemerge.sha256 import sha256_hex  # imported when a merge leaves a conflict
 
-    digest = hashlib.sha256(canonical_json({"path": path, "kind": kind, **sides}))
-    return digest.hexdigest()[:10]
+    return sha256_hex(canonical_json({"path": path, "kind": kind, **sides}))[:10]
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """A conflict that a rule resolved."""
 
     path: str
@@ -73,19 +92,23 @@ class Resolution:
     rule: str  # the rule's path pattern
 
 
-@dataclass(eq=False)
 class ConflictSlot:
     """Stands in a merged value where a conflict is; its sides are whole values."""
 
-    conflict: Conflict
+    __slots__ = ("conflict",)
+
+    def __init__(self, conflict: Conflict) -> None:
+        self.conflict = conflict
 
 
-@dataclass(eq=False)
 class SequenceSlot:
     """Stands for a run of array elements in conflict; each side is a list of elements."""
 
-    conflict: Conflict
-    runs: dict[str, list[Any]] = field(default_factory=dict)
+    __slots__ = ("conflict", "runs")
+
+    def __init__(self, conflict: Conflict, runs: dict[str, list[Any]]) -> None:
+        self.conflict = conflict
+        self.runs = runs
 
 
 def take_side(value: Any, side: str, holders: set[int]) -> Any:

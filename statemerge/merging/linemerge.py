@@ -12,13 +12,12 @@ line), and the last resort for YAML that cannot be written faithfully (conflict 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from statemerge.merging.diff import opcodes
 
 
-@dataclass(frozen=True)
-class Hunk:
+class Hunk(NamedTuple):
     """A run of the merge: `stable` (all alike), `ours`/`theirs`/`both` (that side's change
     applies), or `conflict`."""
 
@@ -28,8 +27,7 @@ class Hunk:
     theirs: Sequence[str]
 
 
-@dataclass(frozen=True)
-class LineMerge:
+class LineMerge(NamedTuple):
     """The hunks of a line merge."""
 
     hunks: list[Hunk]

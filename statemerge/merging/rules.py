@@ -20,9 +20,8 @@ given as plain data and matches paths; finding and reading the file is `statemer
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.errors import RulesError
 from statemerge.pointer import unescape
@@ -35,8 +34,7 @@ COMPARISONS = ("semver", "version")
 Tokens = tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule: a path pattern with a strategy and/or a list mode."""
 
     path: str
@@ -107,8 +105,7 @@ def _closure(pattern: Tokens, states: set[int]) -> frozenset[int]:
     return frozenset(reached)
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     """The rules that apply to one file, in order."""
 
     rules: tuple[Rule, ...] = ()

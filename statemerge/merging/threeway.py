@@ -13,8 +13,7 @@ lets the writer keep their bytes and lets the output step skip them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from statemerge.merging.conflicts import (
     Conflict,
@@ -34,16 +33,15 @@ if TYPE_CHECKING:
     from statemerge.merging.answers import Answer, Answered
 
 
-@dataclass
-class MergeResult:
+class MergeResult(NamedTuple):
     """The merged value (holding slots where conflicts are left) and what the merge found."""
 
     value: Any
-    conflicts: list[Conflict] = field(default_factory=list)
-    resolved: list[Resolution] = field(default_factory=list)
-    holders: set[int] = field(default_factory=set)  # ids of the containers that hold slots
-    renamed: list[str] = field(default_factory=list)  # records renamed by one side, merged
-    answered: list[Answered] = field(default_factory=list)  # conflicts resolved by answers
+    conflicts: list[Conflict]
+    resolved: list[Resolution]
+    holders: set[int]  # ids of the containers that hold slots
+    renamed: list[str]  # records renamed by one side, merged
+    answered: list[Answered]  # conflicts resolved by answers
 
     @property
     def clean(self) -> bool:

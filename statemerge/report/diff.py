@@ -7,8 +7,7 @@ the front is one addition, not a change of every element after it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 
@@ -20,8 +19,7 @@ _KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One difference at a JSON Pointer: `added` (no old), `removed` (no new), or `changed`."""
 
     kind: str

@@ -114,50 +114,67 @@ def _pointer(deepdiff_path: str) -> str:
     return "".join("/" + (key or index) for key, index in tokens) or "/"
 
 
+Line = list[tuple[str, str]]  # one report line: (text, rich style; "" for none) segments
+
+
 def print_merge_report(outcome: MergeOutcome, *, labels: tuple[str, str, str]) -> None:
-    """Print the report to stderr (no colour with NO_COLOR or when not a terminal)."""
-    from rich.text import Text
+    """Print the report to stderr: through rich on a terminal (no colour with NO_COLOR), as
+    plain text otherwise (git's driver, scripts, CI), which spares loading rich (about 25 ms)."""
+    import os
+    import sys
 
-    from statemerge.report import verbatim_console
+    stream = sys.stderr
+    if stream.isatty() or os.environ.get("FORCE_COLOR"):
+        from rich.text import Text
 
-    console = verbatim_console(stderr=True)
+        from statemerge.report import verbatim_console
+
+        console = verbatim_console(stderr=True)
+        for line in report_lines(outcome, labels, console.width):
+            console.print(Text.assemble(*line), soft_wrap=True)  # a path stays on one line
+    else:
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() else 80  # as rich when not on a terminal
+        stream.write("".join("".join(text for text, _ in line) + "\n"
+                             for line in report_lines(outcome, labels, width)))
+
+
+def report_lines(outcome: MergeOutcome, labels: tuple[str, str, str], width: int) -> list[Line]:
+    """The report's lines for a terminal `width` columns wide."""
     ours_label, base_label, theirs_label = labels
+    lines: list[Line] = []
     if outcome.conflicts:
         taken = f" (resolved by {outcome.resolved_by})" if outcome.resolved_by else ""
-        console.print(f"{len(outcome.conflicts)} conflict(s){taken}", style="bold red")
+        lines.append([(f"{len(outcome.conflicts)} conflict(s){taken}", "bold red")])
         names = (base_label, ours_label, theirs_label, f"{ours_label} changed",
                  f"{theirs_label} changed")
         indent = max(len(name) for name in names) + 2
-        width = max(console.width - indent, 20)
+        room = max(width - indent, 20)
         for conflict in outcome.conflicts:
-            heading = Text(conflict.path or "/", style="bold")
-            heading.append(f"  {conflict.kind}", style="dim")
-            console.print(heading, soft_wrap=True)  # a path stays on one line, whatever the width
+            lines.append([(conflict.path or "/", "bold"), (f"  {conflict.kind}", "dim")])
             sides = [conflict.base, conflict.ours, conflict.theirs]
             start = max(first_difference(sides) - _CONTEXT, 0)
             rows = [
-                (base_label, [short(conflict.base, start, width)]),
-                (ours_label, [short(conflict.ours, start, width)]),
-                (theirs_label, [short(conflict.theirs, start, width)]),
-                (names[3], side_changes(conflict.base, conflict.ours, width)),
-                (names[4], side_changes(conflict.base, conflict.theirs, width)),
+                (base_label, [short(conflict.base, start, room)]),
+                (ours_label, [short(conflict.ours, start, room)]),
+                (theirs_label, [short(conflict.theirs, start, room)]),
+                (names[3], side_changes(conflict.base, conflict.ours, room)),
+                (names[4], side_changes(conflict.base, conflict.theirs, room)),
             ]
             if conflict.note:
                 rows.append(("note", [conflict.note]))
             rows.append(("id", [conflict.id]))
-            for name, lines in rows:
-                for number, line in enumerate(lines):
-                    row = Text(name.ljust(indent) if number == 0 else " " * indent, style="bold")
-                    row.append(line)
-                    console.print(row, soft_wrap=True)
+            for name, texts in rows:
+                for number, text in enumerate(texts):
+                    lines.append([(name.ljust(indent) if number == 0 else " " * indent, "bold"),
+                                  (text, "")])
     if outcome.resolved:
-        console.print(f"{len(outcome.resolved)} resolved by rules", style="bold green")
-        for resolution in outcome.resolved:
-            console.print(f"  {resolution.path or '/'}: {resolution.strategy} "
-                          f"(rule {resolution.rule or '/'})", soft_wrap=True)
+        lines.append([(f"{len(outcome.resolved)} resolved by rules", "bold green")])
+        lines += [[(f"  {resolution.path or '/'}: {resolution.strategy} "
+                    f"(rule {resolution.rule or '/'})", "")] for resolution in outcome.resolved]
     if outcome.answered:
-        console.print(f"{len(outcome.answered)} resolved by answers", style="bold green")
-        for answered in outcome.answered:
-            conflict, answer = answered.conflict, answered.answer
-            console.print(f"  {conflict.path or '/'}: {answer.take or 'value'} "
-                          f"(id {conflict.id}, resolved_by: {answer.by})", soft_wrap=True)
+        lines.append([(f"{len(outcome.answered)} resolved by answers", "bold green")])
+        lines += [[(f"  {item.conflict.path or '/'}: {item.answer.take or 'value'} "
+                    f"(id {item.conflict.id}, resolved_by: {item.answer.by})", "")]
+                  for item in outcome.answered]
+    return lines

@@ -22,7 +22,6 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from statemerge.documents import detect_format, read_bytes, write_atomic
@@ -42,30 +41,14 @@ from statemerge.store.base import (
 from statemerge.store.metrics import CallStats
 
 ABSENT_ETAG = "absent"
-SMALL_FILE = 1 << 16  # bytes: below this, hashing does not load OpenSSL
 STALE_TEMP_AGE = 60.0  # seconds after which a leftover temp file of a killed writer is removed
 
 
 def file_etag(data: bytes) -> str:
     """The etag of a file's content: `sha256:` and 16 hex digits."""
-    return "sha256:" + _sha256_hex(data)[:16]
+    from statemerge.sha256 import sha256_hex
 
-
-def _sha256_hex(data: bytes) -> str:
-    """SHA-256 of `data`; of a small file by Python's own module (`_sha256`, `_sha2` from 3.12):
-    hashlib's OpenSSL takes longer to load than a small file takes to hash."""
-    if len(data) < SMALL_FILE:
-        import importlib
-
-        for name in ("_sha256", "_sha2"):
-            try:
-                module = importlib.import_module(name)
-            except ImportError:
-                continue
-            return str(module.sha256(data).hexdigest())
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
+    return "sha256:" + sha256_hex(data)[:16]
 
 
 class FileStore(Store):
@@ -73,11 +56,12 @@ class FileStore(Store):
 
     def __init__(self, path: str, *, timeout: float = DEFAULT_TIMEOUT, fmt: str | None = None) -> None:
         super().__init__(path, timeout=timeout)
-        self.path = Path(path)
+        self.path = path
         self.fmt: Format = detect_format(path, fmt)
         if self.fmt not in ("json", "yaml"):  # JSONC/JSON5/TOML merge, but a store writes
             self.fmt = "json" if fmt is None else _refuse_format(self.fmt)  # JSON or YAML
-        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+        folder, name = os.path.split(path)
+        self.lock_path = os.path.join(folder, f".{name}.lock")
         # while this store holds the lock: the flock's descriptor (None: an ancestor's lock)
         self._held: tuple[int | None, Holder] | None = None
         self._last: tuple[str, Document] | None = None  # the last content parsed, by etag
@@ -192,7 +176,8 @@ class FileStore(Store):
         try:
             return os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         except FileNotFoundError:
-            raise InputError(f"{self.url}: the folder {self.path.parent} does not exist.") from None
+            raise InputError(f"{self.url}: the folder {os.path.dirname(self.path) or '.'} does not "
+                             "exist.") from None
         except OSError as error:
             raise InputError(f"{self.lock_path}: cannot be opened ({error.strerror}).") from None
 
@@ -243,9 +228,10 @@ class FileStore(Store):
     def _remove_stale_temp_files(self) -> None:
         """Remove temp files of writers killed mid-write (only writers under the flock make them,
         and we hold it; the age check spares any other program's write in progress)."""
-        prefix, cutoff = f".{self.path.name}.", time.time() - STALE_TEMP_AGE
+        folder, name = os.path.split(self.path)
+        prefix, cutoff = f".{name}.", time.time() - STALE_TEMP_AGE
         try:
-            with os.scandir(self.path.parent) as entries:
+            with os.scandir(folder or ".") as entries:
                 stale = [
                     entry.path
                     for entry in entries

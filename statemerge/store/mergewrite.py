@@ -13,12 +13,11 @@ lost after a merge costs one more merge, never a change dropped or applied twice
 from __future__ import annotations
 
 import copy
-import hashlib
+import os
 import time
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statemerge.errors import ChangedSinceRead, MergeConflict, StatemergeError, UsageError
@@ -43,15 +42,15 @@ def store_rules(store: Store, rules: Any = None) -> RuleSet:
 
     if isinstance(rules, RuleSet):
         return rules
-    store_path: Path | None = getattr(store, "path", None)
-    if isinstance(rules, str | Path):
-        return load_rules(Path(rules), merged_path=None if store_path is None else str(store_path))
+    store_path: str | None = getattr(store, "path", None)
+    if isinstance(rules, str | os.PathLike):
+        return load_rules(rules, merged_path=store_path)
     if rules is not None:
         return parse_rules(rules, source="rules")
-    found = find_rules_file(store_path if store_path is not None else Path.cwd())
+    found = find_rules_file(store_path if store_path is not None else os.getcwd())
     if found is None:
         return RuleSet()
-    return load_rules(found, merged_path=None if store_path is None else str(store_path))
+    return load_rules(found, merged_path=store_path)
 
 
 def conflict_report(result: MergeResult) -> list[dict[str, Any]]:
@@ -70,11 +69,11 @@ def conflict_entry(conflict: Conflict) -> dict[str, Any]:
 
 
 def short_id(path: str, kind: str, sides: dict[str, Any]) -> str:
-    """A short hash of a conflict's path, kind and sides (canonical JSON): stable everywhere."""
-    from statemerge.jsonvalue import canonical_json
+    """A short hash of a conflict's path, kind and sides (those present): `conflict_id`."""
+    from statemerge.merging.conflicts import SIDES, conflict_id
+    from statemerge.merging.values import ABSENT
 
-    digest = canonical_json({"path": path, "kind": kind, **sides})
-    return hashlib.sha256(digest).hexdigest()[:10]
+    return conflict_id(path, kind, *(sides.get(name, ABSENT) for name in SIDES))
 
 
 def merged_document(

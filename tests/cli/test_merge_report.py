@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,18 +16,26 @@ from statemerge.merging.conflicts import conflict_id
 
 
 def report(tmp_path: Path, base: Any, ours: Any, theirs: Any) -> str:
-    """The stderr of merging the three values (as JSON files) at 80 columns."""
+    """The stderr of merging the three values (as JSON files) at 80 columns; the same text
+    whether it is drawn by rich (as on a terminal: FORCE_COLOR) or written plain."""
     names = []
     for name, value in (("base", base), ("ours", ours), ("theirs", theirs)):
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps(value))
         names.append(str(path))
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "statemerge", "merge", *names, "-o",
-                             str(tmp_path / "out.json")], capture_output=True, text=True, env=env,
-                            check=False)
-    assert result.returncode == 1, result.stderr
-    return result.stderr
+    env.pop("FORCE_COLOR", None)
+    printed = []
+    for drawn_by_rich in (False, True):
+        result = subprocess.run([sys.executable, "-m", "statemerge", "merge", *names, "-o",
+                                 str(tmp_path / "out.json")], capture_output=True, text=True,
+                                env={**env, "FORCE_COLOR": "1"} if drawn_by_rich else env,
+                                check=False)
+        assert result.returncode == 1, result.stderr
+        printed.append(result.stderr)
+    assert "\x1b[1m" in printed[1]  # drawn by rich: bold headings
+    assert printed[0] == re.sub("\x1b\\[[0-9;]*m", "", printed[1])  # styles aside
+    return printed[0]
 
 
 def id_line(path: str, base: str, ours: str, theirs: str) -> str:

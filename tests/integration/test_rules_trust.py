@@ -85,10 +85,10 @@ def test_inside_a_repository_rules_are_searched_up_to_its_root(tmp_path: Path) -
 
     assert find_rules_file(sides[1]) is None
     (repo.root / ".statemerge.yaml").write_text(THEIRS_WINS)
-    assert find_rules_file(sides[1]) == repo.root / ".statemerge.yaml"
+    assert find_rules_file(sides[1]) == str(repo.root / ".statemerge.yaml")
     nearer = repo.root / "deep" / ".statemerge.yaml"
     nearer.write_text(THEIRS_WINS)
-    assert find_rules_file(sides[1]) == nearer
+    assert find_rules_file(sides[1]) == str(nearer)
 
 
 def test_the_driver_says_which_rules_file_resolved_conflicts(tmp_path: Path) -> None:

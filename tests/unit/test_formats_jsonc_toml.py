@@ -145,7 +145,7 @@ def test_conflict_objects_are_written_as_toml_tables() -> None:
     # dotted keys stay dotted; a quoted key with a dot is another key
     ('site.name = "a"\n"site.port" = 1\n', 'site.name = "b"\n"site.port" = 1\n',
      'site.name = "a"\n"site.port" = 2\nsite.tls = true\n',
-     'site.name = "b"\nsite.tls = true\n"site.port" = 2\n', []),  # tomlkit groups dotted keys
+     'site.name = "b"\n"site.port" = 2\nsite.tls = true\n', []),  # in theirs' order
     # a change at the start against a deletion there
     ('z = 1\na = 1\n', 'z = 7\na = 1\n', 'a = 1\n',
      '<<<<<<< ours\nz = 7\n=======\n>>>>>>> theirs\na = 1\n', ["/z"]),

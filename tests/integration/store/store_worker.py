@@ -8,6 +8,8 @@
   killed, printing `wrote K` after each; `version(k, size)` builds them, so the test knows both.
 - `edits NAME STORE N [overlap]`: N times `with store.edit() as doc:` record `NAME-I` under `/seen`
   and, with `overlap`, set `/winner` to it as every writer does; prints `I ok` or `I conflict`.
+  With `BARRIER=FOLDER:COUNT` in the environment, it first waits until COUNT workers are ready,
+  so that their edits overlap however loaded the machine is.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def edits(name: str, store: str, count: int, overlap: bool) -> None:
     from statemerge.store import open_store
 
     opened = open_store(store)
+    _wait_for_the_others(name)
     for i in range(count):
         try:
             with opened.edit() as doc:
@@ -69,6 +72,20 @@ def edits(name: str, store: str, count: int, overlap: bool) -> None:
             print(f"{i} ok", flush=True)
         except MergeConflict:
             print(f"{i} conflict", flush=True)
+
+
+def _wait_for_the_others(name: str) -> None:
+    """The barrier of `BARRIER=FOLDER:COUNT`: say ready, then wait until COUNT are (60 s at most)."""
+    import os
+    import time
+
+    if "BARRIER" not in os.environ:
+        return
+    folder, count = os.environ["BARRIER"].rsplit(":", 1)
+    open(os.path.join(folder, f"ready-{name}"), "w").close()
+    deadline = time.monotonic() + 60
+    while len(os.listdir(folder)) < int(count) and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def main(argv: list[str]) -> None:

@@ -110,10 +110,12 @@ def test_commit_gives_up_within_its_retries(url: str) -> None:
     assert store.read().value["a"] == 0
 
 
-def run_editors(url: str, *overlap: str) -> tuple[set[str], set[str]]:
-    """4 processes x 15 edits; the names of the edits that reported ok, and of those in conflict."""
+def run_editors(url: str, barrier: Path, *overlap: str) -> tuple[set[str], set[str]]:
+    """4 processes x 15 edits, started together; the names of the edits that reported ok, and of
+    those in conflict."""
     opened(url).set("", {"seen": {}, "winner": None})
-    workers = [worker("edits", f"w{k}", url, "15", *overlap) for k in range(4)]
+    workers = [worker("edits", f"w{k}", url, "15", *overlap, BARRIER=f"{barrier}:4")
+               for k in range(4)]
     outputs = [w.communicate(timeout=120) for w in workers]
     assert all(w.returncode == 0 for w in workers), [err for _, err in outputs]
     said: dict[str, set[str]] = {"ok": set(), "conflict": set()}
@@ -124,14 +126,14 @@ def run_editors(url: str, *overlap: str) -> tuple[set[str], set[str]]:
     return said["ok"], said["conflict"]
 
 
-def test_processes_editing_disjoint_parts_all_land(url: str) -> None:
-    oks, conflicted = run_editors(url)
+def test_processes_editing_disjoint_parts_all_land(url: str, tmp_path: Path) -> None:
+    oks, conflicted = run_editors(url, tmp_path)
     assert not conflicted and len(oks) == 60
     assert set(opened(url).get("/seen")[0]) == oks
 
 
-def test_processes_editing_one_value_report_every_conflict(url: str) -> None:
-    oks, conflicted = run_editors(url, "overlap")
+def test_processes_editing_one_value_report_every_conflict(url: str, tmp_path: Path) -> None:
+    oks, conflicted = run_editors(url, tmp_path, "overlap")
     assert len(oks) + len(conflicted) == 60 and oks and conflicted
     # every edit that reported success is there, whole; none that reported a conflict is
     assert set(opened(url).get("/seen")[0]) == oks

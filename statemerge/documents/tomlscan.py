@@ -1,0 +1,245 @@
+"""TOML as statements: where each key/value, `[table]` header and `[[array]]` entry header of a
+text stands, with the comment lines directly above it (its lead) and the address of what it
+defines (keys, with the index of each array-of-tables entry on the way). The text is already
+known to be valid TOML; this only finds spans, the values come from the reader."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_INDENT = re.compile(r"[ \t]*")
+_KEY = re.compile(r"[ \t]*(?:([A-Za-z0-9_-]+)|\"((?:[^\"\\\n]++|\\.)*+)\"|'([^'\n]*)')[ \t]*")
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)")
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b",
+                   '"': '"', "\\": "\\"}
+_TOKENS = {
+    '"""': re.compile(r'"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+"""(?:"{1,2})?'),
+    '"': re.compile(r'"(?:[^"\\\n]++|\\.)*+"'),
+    "'''": re.compile(r"'''[\s\S]*?'''(?:'{1,2})?"),
+    "'": re.compile(r"'[^'\n]*'"),
+}
+# the common lines, read whole by one match: `key = value  # comment` with a bare key and a
+# value of numbers, dates, words, plain strings and one flat array; `[bare.keys]` headers
+_PLAIN_VALUE = r"""(?:"[^"\\\n]*"|[^"'\[\]{}#\n])"""
+_SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(" + _PLAIN_VALUE + r"*?(?:\[" + (
+    _PLAIN_VALUE) + r"*\])?)[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+_SIMPLE_HEADER = re.compile(r"[ \t]*(\[\[?)([A-Za-z0-9_.-]+)\]\]?[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+_PLAIN = re.compile(r"[^\"'\[\]{}#\n]+")
+_COMMENT = re.compile(r"#[^\n]*")
+
+Address = tuple[Any, ...]  # keys (str) and array-of-tables indexes (int)
+
+
+class Statement:
+    """One statement: kind `key`, `table` or `array` (an `[[...]]` entry header), `comment` or
+    `blank`; [start, end) are whole lines; `lead` is where its comment lines above start."""
+
+    __slots__ = ("address", "end", "kind", "lead", "path", "section", "start", "value_end",
+                 "value_start")
+
+    def __init__(self, kind: str, start: int, end: int) -> None:
+        self.kind, self.start, self.end, self.lead = kind, start, end, start
+        self.path: tuple[str, ...] = ()  # the dotted key or the header's keys, as written
+        self.address: Address = ()  # what it defines, from the root
+        self.section: Address = ()  # the table it stands in (headers: their own)
+        self.value_start = self.value_end = end
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uUx" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _SIMPLE_ESCAPES.get(code, code)
+
+    return _ESCAPE.sub(one, text) if "\\" in text else text
+
+
+def _keys(text: str, position: int, stop: str) -> tuple[tuple[str, ...], int]:
+    """A dotted key from `position`; returns it and the position of `stop` after it."""
+    keys = []
+    while True:
+        match = _KEY.match(text, position)
+        if match is None:
+            raise ValueError("not a key")
+        bare, basic, literal = match.groups()
+        keys.append(bare if bare is not None else _unescape(basic) if basic is not None
+                    else literal)
+        position = match.end()
+        if text.startswith(".", position):
+            position += 1
+            continue
+        if not text.startswith(stop, position):
+            raise ValueError("not a key")
+        return tuple(keys), position
+
+
+def _value_end(text: str, position: int) -> tuple[int, int]:
+    """Where the value from `position` ends (its last character) and where its statement ends
+    (after the newline that closes it, outside strings and brackets)."""
+    depth, last = 0, position
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char == "\n":
+            position += 1
+            if depth == 0:
+                return last, position
+        elif char in "[{":
+            depth, position = depth + 1, position + 1
+            last = position
+        elif char in "]}":
+            depth, position = depth - 1, position + 1
+            last = position
+        elif char == "#":
+            position = _COMMENT.match(text, position).end()  # type: ignore[union-attr]
+        elif char in "\"'":
+            token = _TOKENS[text[position:position + 3]] if text.startswith(
+                char * 3, position) else _TOKENS[char]
+            match = token.match(text, position)
+            if match is None:
+                raise ValueError("unclosed string")
+            position = last = match.end()
+        else:
+            match = _PLAIN.match(text, position)
+            assert match is not None
+            run = match.group().rstrip(" \t\r")
+            if run:
+                last = position + len(run)
+            position = match.end()
+    return last, length
+
+
+def scan(text: str) -> list[Statement]:
+    """The statements of a TOML text, in order; ValueError when it is not one this reads."""
+    statements: list[Statement] = []
+    arrays: dict[Address, int] = {}  # array-of-tables address -> entries seen
+    section: Address = ()
+    position, length = 0, len(text)
+    lead: int | None = None
+    while position < length:
+        start = position
+        position = _INDENT.match(text, position).end()  # type: ignore[union-attr]
+        char = text[position] if position < length else "\n"
+        if char in "\r\n":
+            end = text.find("\n", position)
+            statement = Statement("blank", start, length if end == -1 else end + 1)
+            lead = None
+        elif char == "#":
+            end = text.find("\n", position)
+            statement = Statement("comment", start, length if end == -1 else end + 1)
+            lead = start if lead is None else lead
+        elif (simple := (_SIMPLE_HEADER if char == "[" else _SIMPLE_KEY).match(text, start)):
+            if char == "[":
+                double = len(simple.group(1)) == 2
+                statement = Statement("array" if double else "table", start, simple.end())
+                path = tuple(simple.group(2).split("."))
+                section = statement.address = _resolve(path, arrays, double)
+            else:
+                statement = Statement("key", start, simple.end())
+                statement.value_start, statement.value_end = simple.span(2)
+                path = (simple.group(1),)
+                statement.address = (*section, *path)
+            statement.path, statement.section = path, section
+            statement.lead = start if lead is None else lead
+            lead = None
+        else:
+            if char == "[":
+                double = text.startswith("[[", position)
+                path, close = _keys(text, position + (2 if double else 1), "]]" if double else "]")
+                _, end = _value_end(text, close + (2 if double else 1))
+                statement = Statement("array" if double else "table", start, end)
+                section = _resolve(path, arrays, double)
+            else:
+                path, equals = _keys(text, position, "=")
+                statement = Statement("key", start, 0)
+                statement.value_start = _INDENT.match(text, equals + 1).end()  # type: ignore
+                statement.value_end, statement.end = _value_end(text, statement.value_start)
+            statement.path = path
+            statement.section = section
+            statement.address = section if char == "[" else section + path
+            statement.lead = start if lead is None else lead
+            lead = None
+        statements.append(statement)
+        position = statement.end
+    return statements
+
+
+def _resolve(path: tuple[str, ...], arrays: dict[Address, int], entry: bool) -> Address:
+    """A header's address: its keys, each array of tables on the way with its last entry."""
+    address: Address = ()
+    for key in path[:-1] if entry else path:
+        address += (key,)
+        if address in arrays:
+            address += (arrays[address] - 1,)
+    if entry:
+        address += (path[-1],)
+        arrays[address] = arrays.get(address, 0) + 1
+        address += (arrays[address] - 1,)
+    return address
+
+
+class Layout:
+    """A text's statements indexed by address."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.statements = scan(text)
+        self.exact: dict[Address, Statement] = {}
+        self.sections: list[Statement] = []
+        self.arrays: set[Address] = set()
+        for statement in self.statements:
+            if statement.kind in ("blank", "comment"):
+                continue
+            self.exact[statement.address] = statement
+            if statement.kind != "key":
+                self.sections.append(statement)
+            if statement.kind == "array":
+                self.arrays.add(statement.address[:-1])
+        self._under: dict[Address, list[Statement]] | None = None
+        self._keys: dict[Address, list[Statement]] | None = None
+        self.section_index = {header.start: index for index, header in enumerate(self.sections)}
+        self._ends = {header.start: following.lead for header, following in zip(
+            self.sections, self.sections[1:], strict=False)}
+        if self.sections:
+            self._ends[self.sections[-1].start] = len(text)
+
+    def section_end(self, header: Statement | None) -> int:
+        """Where a section (header and its keys; None: the root's keys) ends: at the next
+        header's lead, or the end of the text."""
+        if header is None:
+            return self.sections[0].lead if self.sections else len(self.text)
+        return self._ends[header.start]
+
+    def content_end(self, header: Statement | None) -> int:
+        """The end of a section's last line that is not blank."""
+        end = self.section_end(header)
+        while end > 0 and end > (header.end if header is not None else 0):
+            line_start = self.text.rfind("\n", 0, end - 1) + 1
+            if self.text[line_start:end].strip():
+                break
+            end = line_start
+        return end
+
+    @property
+    def under(self) -> dict[Address, list[Statement]]:
+        """Every key/value and header below each address (built when first asked)."""
+        if self._under is None:
+            self._under = {}
+            for statement in self.exact.values():
+                address = statement.address
+                for size in range(1, len(address) + 1):
+                    self._under.setdefault(address[:size], []).append(statement)
+            for statements in self._under.values():
+                statements.sort(key=lambda statement: statement.start)
+        return self._under
+
+    def keys_of(self, section: Address) -> list[Statement]:
+        """The key/value statements written in the section of that address, in order."""
+        if self._keys is None:
+            self._keys = {}
+            for statement in self.statements:
+                if statement.kind == "key":
+                    self._keys.setdefault(statement.section, []).append(statement)
+        return self._keys.get(section, [])

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import suppress
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -32,6 +31,7 @@ from statemerge.clocks import Hlc, VersionVector, hlc_send, vv_merge
 from statemerge.errors import ParseError
 from statemerge.jsonvalue import FAST_FROM, canonical_json, fast_json, loads_fast
 from statemerge.patch import Op, op_problem
+from statemerge.sha256 import sha256_now
 
 EVENT_KEYS = frozenset(("id", "agent", "seq", "clock", "hlc", "ops"))
 CHAIN_KEYS = frozenset(("prev", "sig"))  # optional: logs written before chains lack them
@@ -51,23 +51,6 @@ def go_fast(size: int = FAST_FROM) -> Callable[[bytes], Any]:
     return sha256_now()
 
 
-def sha256_now() -> Callable[[bytes], Any]:
-    """OpenSSL's SHA-256 once hashlib is loaded (faster per call), else the built-in module's,
-    whose import costs a tenth (the same digest)."""
-    hashlib = sys.modules.get("hashlib")
-    return hashlib.sha256 if hashlib is not None else _builtin_sha256()
-
-
-@cache
-def _builtin_sha256() -> Callable[[bytes], Any]:
-    for name in ("_sha256", "_sha2"):  # Python 3.11, 3.12+
-        with suppress(ImportError):
-            return __import__(name).sha256  # type: ignore[no-any-return]
-    import hashlib  # a Python built without its own hashes
-
-    return hashlib.sha256
-
-
 @cache
 def hlc_pattern() -> re.Pattern[str]:
     """An hlc's shape, like 2026-11-27T12:00:00.000000Z/0003 (compiled when first needed)."""
@@ -83,7 +66,7 @@ def hash_pattern(prefix: str = ID_PREFIX) -> re.Pattern[str]:
 def digest(data: bytes) -> str:
     """`sha256:` plus the hex digest of some bytes."""
     hashlib = sys.modules.get("hashlib")  # `sha256_now`, inline: verify hashes every line
-    hashed = hashlib.sha256(data) if hashlib is not None else _builtin_sha256()(data)
+    hashed = (hashlib.sha256 if hashlib is not None else sha256_now())(data)
     return ID_PREFIX + str(hashed.hexdigest())
 
 

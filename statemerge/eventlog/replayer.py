@@ -34,12 +34,12 @@ from statemerge.eventlog.events import (
     hlc_key,
     ops_problem,
     parse_line,
-    sha256_now,
 )
 from statemerge.eventlog.window import Window, array_test, context_of
 from statemerge.jsonvalue import canonical_json, fast_json, loads_strict
 from statemerge.patch import apply_ops_in_place, set_member
 from statemerge.pointer import format_pointer
+from statemerge.sha256 import sha256_now
 
 if TYPE_CHECKING:
     from statemerge.eventlog.ot import Edit

@@ -113,10 +113,10 @@ def test_hostile_values_read_alike(text: bytes, value: Any) -> None:
     assert _spelled(loads_fast(text)) == _spelled(loads_strict(text)) == _spelled(value)
 
 
-def test_a_small_log_command_never_imports_orjson(tmp_path: Any) -> None:
+def test_a_small_log_command_never_imports_orjson_nor_openssl(tmp_path: Any) -> None:
     code = ("import sys\nfrom statemerge.cli.main import main\nsys.argv = ['statemerge'] + "
-            "sys.argv[1:]\ntry:\n    main()\nfinally:\n    print('orjson' in sys.modules, "
-            "file=sys.stderr)\n")
+            "sys.argv[1:]\ntry:\n    main()\nfinally:\n    print('orjson' in sys.modules or "
+            "'_hashlib' in sys.modules, file=sys.stderr)\n")
     log = tmp_path / "e.jsonl"
     for words in (["log", "append", str(log), "--agent", "a", "set", "/x", '{"b": [1, "é"]}'],
                   ["log", "replay", str(log)], ["log", "verify", str(log)]):

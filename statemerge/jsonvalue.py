@@ -29,7 +29,9 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Final
 
-FAST_FROM: Final = 256 * 1024  # bytes of JSON from which orjson's import pays for itself
+# bytes of JSON from which orjson's import (about 20 ms) pays for itself: measured on event
+# lines, 1,900 lines of 360 bytes (its parse and dump save 10 µs a line)
+FAST_FROM: Final = 640 * 1024
 # numbers orjson reads otherwise: integers beyond 64 bits (as floats): a run of 19 digits
 _DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19

@@ -1,5 +1,7 @@
 """TOML and JSONC speed (issue 12): a 1 MB state in each, with comments (and trailing commas in
-JSONC), disjoint edits on both sides. Whole processes, in one run: statemerge merge against the
+JSONC), in two scenarios: disjoint edits on both sides (`edits`: git's line merge is clean), and
+both sides appending a record at the same place (`appends`: git conflicts, statemerge writes the
+merge into ours' text). Whole processes, in one run: statemerge merge against the
 floor, a process that loads the three files with the fastest maintained reader of the format
 (rtoml; pyjson5) and dumps one; git merge-file on the same files. Goal: within 1.5x the floor.
 The package is byte-compiled first, as an installed one is; runs are interleaved, and the verdict
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from bench._timing import DATA, byte_compile_package, measure
 
-RUNS = 21  # interleaved; the machine is noisy, the median of many is steady
+RUNS = 15  # interleaved; the machine is noisy, the median of many is steady
 GOAL = 1.5
 
 FLOORS = {
@@ -53,10 +55,26 @@ def jsonc_state(agents: int, rng: random.Random) -> str:
     return "".join(out)
 
 
-def generate(kind: str, folder: Path) -> None:
-    """Base, ours and theirs of about 1 MB: every 40th task done, alternately on each side."""
+APPENDED = {
+    "toml": ('[agents.agent-ours]\nstatus = "idle"  # new\nruns = 1\n\n',
+             '# added by theirs\n[agents.agent-theirs]\nstatus = "busy"\nruns = 2\n\n'),
+    "jsonc": ('    "agent-ours": {"status": "idle", "runs": 1, "tasks": []}, // new\n',
+              '    // added by theirs\n    "agent-theirs": {"status": "busy", "runs": 2, '
+              '"tasks": [],},\n'),
+}
+
+
+def generate(kind: str, scenario: str, folder: Path) -> None:
+    """Base, ours and theirs of about 1 MB: `edits`: every 40th task done, alternately on each
+    side; `appends`: each side adds an agent after the last one."""
     rng = random.Random(1)
     base = toml_state(700, rng) if kind == "toml" else jsonc_state(750, rng)
+    if scenario == "appends":
+        end = len(base) if kind == "toml" else base.rindex("  },\n}")
+        ours, theirs = (base[:end] + added + base[end:] for added in APPENDED[kind])
+        for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+            (folder / f"{name}.{kind}").write_text(text)
+        return
     lines = base.splitlines(keepends=True)
     ours, theirs = list(lines), list(lines)
     todo = [i for i, line in enumerate(lines) if "todo" in line]
@@ -73,11 +91,13 @@ def main() -> None:
     byte_compile_package()
     python = sys.executable
     print(f"medians of {RUNS} interleaved runs; goal: statemerge / floor <= {GOAL}x")
-    print("format  size    statemerge  floor   git-merge-file  /floor  /git    verdict  output")
-    for kind in ("toml", "jsonc"):
-        folder = DATA / f"formats-{kind}"
+    print("format  scenario  size    statemerge  floor   git-merge-file  /floor  /git    verdict  "
+          "output")
+    for kind, scenario in (("toml", "edits"), ("toml", "appends"), ("jsonc", "edits"),
+                           ("jsonc", "appends")):
+        folder = DATA / f"formats-{kind}-{scenario}"
         folder.mkdir(parents=True, exist_ok=True)
-        generate(kind, folder)
+        generate(kind, scenario, folder)
         files = [str(folder / f"{name}.{kind}") for name in ("base", "ours", "theirs")]
         out = folder / f"out.{kind}"
         commands = {
@@ -86,11 +106,18 @@ def main() -> None:
             "git": ["git", "merge-file", "-p", files[1], files[0], files[2]],
         }
         results = measure(commands, RUNS, stdout={"git": folder / f"git.{kind}", "statemerge": out})
-        same = out.read_bytes() == (folder / f"git.{kind}").read_bytes()
         size = Path(files[1]).stat().st_size / 1e6
         sm, floor, git = (results[name][0] for name in ("statemerge", "floor", "git"))
         ratio = sm / floor
         verdict = "ok" if ratio <= GOAL else "SLOW"
-        print(f"{kind:6}  {size:4.1f}MB  {sm:8.3f}s  {floor:6.3f}s  {git:8.3f}s      "
+        print(f"{kind:6}  {scenario:8}  {size:4.1f}MB  {sm:8.3f}s  {floor:6.3f}s  {git:8.3f}s      "
               f"{ratio:5.2f}x  {sm / git:5.2f}x  {verdict:7}  "
-              f"{'as git merge-file' if same else 'DIFFERS FROM GIT'}", flush=True)
+              f"{_output(out, folder / f'git.{kind}')}", flush=True)
+
+
+def _output(out: Path, git_out: Path) -> str:
+    """How statemerge's output compares with git's: the same bytes, or clean where git conflicts."""
+    ours, gits = out.read_bytes(), git_out.read_bytes()
+    if ours == gits:
+        return "as git merge-file"
+    return "git conflicts" if b"<<<<<<<" in gits and b"<<<<<<<" not in ours else "DIFFERS FROM GIT"

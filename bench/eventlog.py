@@ -29,7 +29,7 @@ from bench._timing import run_once
 from statemerge.clocks import Hlc
 from statemerge.eventlog import merge_logs, verify_log
 from statemerge.eventlog.events import event_line, new_event
-from statemerge.eventlog.replay import Replayer
+from statemerge.eventlog.replayer import Replayer
 from statemerge.logfile import numbered_lines
 
 DATA = Path(__file__).resolve().parent / "data" / "eventlog"

@@ -1,9 +1,16 @@
 """JSON values: the canonical dump, the strict load and JSON equality, one place for every module.
 
-orjson is fast but its import costs tens of milliseconds, and it refuses integers beyond 64 bits;
-the standard library is the fallback for those. Strict loading refuses `NaN` and `Infinity`, which
-Python's `json` would accept but which are not JSON. Equality is JSON's: `true` is not `1`, and
-`1` is not `1.0` (a side that rewrote one as the other changed the document); key order is layout.
+Two codecs give the same bytes and the same values: the standard library's json, which costs
+nothing to import, and orjson, which is several times faster but costs about 20 ms to import
+(it loads uuid, dataclasses, datetime and enum). orjson runs where it pays: once something loaded
+it, or for FAST_FROM bytes of JSON (`fast_json`); short commands on small files never load it.
+What orjson would write or read otherwise falls to the standard library: integers beyond 64 bits
+(which it refuses to write and reads as floats), floats it spells in another exponent form.
+
+Strict loading refuses `NaN`, `Infinity` and numbers too large for a float (`1e400`), which
+Python's `json` would accept but which are not JSON values. Equality is JSON's: `true` is not
+`1`, and `1` is not `1.0` (a side that rewrote one as the other changed the document); key order
+is layout.
 
 >>> canonical_json({"b": [1, 2.5], "a": "é"})
 b'{"a":"\\xc3\\xa9","b":[1,2.5]}'
@@ -19,20 +26,82 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, Final
+
+# bytes of JSON from which orjson's import (about 20 ms) pays for itself: measured on event
+# lines, 1,900 lines of 360 bytes (its parse and dump save 10 µs a line)
+FAST_FROM: Final = 640 * 1024
+# numbers orjson reads otherwise: integers beyond 64 bits (as floats): a run of 19 digits
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+
+
+def fast_json(size: int = 0) -> ModuleType | None:
+    """orjson when it pays: already loaded, or `size` bytes of JSON to come (then it is loaded
+    now); None when the standard library is the faster choice."""
+    module = sys.modules.get("orjson")
+    if module is None and size >= FAST_FROM:
+        import orjson as module
+    return module
 
 
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no spaces, UTF-8, no trailing newline: equal values give equal bytes. These
-    bytes are stored and hashed (event ids, element keys, conflict ids), so orjson writes them
-    whenever it can. YAML's atoms are written as `json_default` writes them."""
-    import orjson
-
-    option = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+    bytes are stored and hashed (event ids, element keys, conflict ids): they are orjson's
+    whenever orjson can write the value, whichever codec runs. YAML's atoms are written as
+    `json_default` writes them."""
+    orjson: Any = sys.modules.get("orjson")
+    if orjson is None:
+        text = standard_canonical(value)
+        if text is not None:
+            return text
+        import orjson
+    option = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
     try:
-        return orjson.dumps(value, option=option, default=json_default)
+        return bytes(orjson.dumps(value, option=option, default=json_default))
     except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
         return _standard_dump(value, sort_keys=True, default=json_default)
+
+
+def standard_canonical(value: Any) -> bytes | None:
+    """`canonical_json` by the standard library, or None where orjson might write otherwise."""
+    text = _standard_text(value, sort_keys=True, separators=(",", ":"), default=json_default)
+    return None if text is None else text.encode()
+
+
+def indented_json(value: Any) -> bytes:
+    """Two-space indent, keys in their order, UTF-8, a final newline: as orjson writes it (by
+    the standard library while orjson is not loaded and would write the same)."""
+    if "orjson" not in sys.modules:
+        written = standard_indented(value)
+        if written is not None:
+            return written
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # integers beyond 64 bits
+        return (escape_surrogates(json.dumps(value, indent=2, ensure_ascii=False)) + "\n").encode()
+
+
+def standard_indented(value: Any) -> bytes | None:
+    """`indented_json` by the standard library, or None where orjson might write otherwise."""
+    text = _standard_text(value, indent=2)
+    return None if text is None else (text + "\n").encode()
+
+
+def _standard_text(value: Any, **layout: Any) -> str | None:
+    """JSON text by the standard library, or None where orjson might write otherwise: NaN (which
+    orjson writes as null), a type only orjson knows, a float with an exponent (`1e-05`, which
+    orjson may spell `0.00001`)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, **layout)
+    except (TypeError, ValueError):
+        return None
+    if ("e-" in text or "e+" in text) and re.search("[0-9]e[-+][0-9]", text):
+        return None
+    return escape_surrogates(text)
 
 
 class Alias:
@@ -89,7 +158,9 @@ class Tagged:
 
 
 def json_default(value: Any) -> Any:
-    """How YAML's atoms appear in JSON reports: `{"$alias": name}`, `{"$tag": tag, "value": v}`."""
+    """How YAML's atoms appear in JSON reports: `{"$alias": name}`, `{"$tag": tag, "value": v}`;
+    TOML's dates and times as `isoformat` writes them (orjson is told to leave them here: it
+    writes 10 ms past midnight as `00:00:00.10000` and drops an offset's seconds)."""
     if isinstance(value, Alias):
         return {"$alias": value.name}
     if isinstance(value, Tagged):
@@ -104,9 +175,10 @@ def json_default(value: Any) -> Any:
 def comparable_json(value: Any, *, sort_keys: bool) -> bytes:
     """Compact JSON for comparing values within one run (never stored; YAML's atoms included):
     orjson only when something already loaded it, so a small merge does not pay for its import."""
-    orjson = sys.modules.get("orjson")
+    orjson: Any = sys.modules.get("orjson")
     if orjson is not None:
-        option = orjson.OPT_PASSTHROUGH_DATACLASS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+        option = (orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+                  | (orjson.OPT_SORT_KEYS if sort_keys else 0))
         try:
             return bytes(orjson.dumps(value, option=option, default=json_default))
         except TypeError:  # integers beyond 64 bits, nesting deeper than orjson goes
@@ -122,9 +194,6 @@ def _standard_dump(
     return escape_surrogates(text).encode()
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def escape_surrogates(text: str) -> str:
     """JSON text with lone surrogates written as `\\udXXX` escapes, as the input spelled them.
 
@@ -138,7 +207,7 @@ def escape_surrogates(text: str) -> str:
         return text
     except UnicodeEncodeError:
         pass
-    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return re.sub("[\ud800-\udfff]", lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -186,25 +255,44 @@ def loads_strict(
     text: str | bytes, *, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
     parse_float: Callable[[str], Any] | None = None,
 ) -> Any:
-    """The standard library's exact parser (big integers kept), refusing `NaN` and `Infinity`;
-    ValueError (a `json.JSONDecodeError` for syntax, with its position) when it is not JSON."""
+    """The standard library's exact parser (big integers kept), refusing `NaN`, `Infinity` and
+    numbers too large for a float; ValueError (a `json.JSONDecodeError` for syntax, with its
+    position) when it is not JSON."""
     return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=_refuse_constant,
-                      parse_float=parse_float)
+                      parse_float=parse_float or _finite_float)
 
 
-def loads_fast(data: bytes) -> Any:
-    """orjson's parse, or the exact parser for what orjson refuses but JSON allows (integers
-    beyond 64 bits); orjson's error (a ValueError) when neither reads it."""
-    import orjson
-
+def loads_fast(data: bytes, *, exact: bool = True) -> Any:
+    """The value `loads_strict` reads, by orjson where it pays (`fast_json`); orjson's error (a
+    ValueError) when the text is not JSON, whichever codec ran. orjson reads integers beyond 64
+    bits as floats: `exact=False` leaves them to a caller that checks the value against its
+    bytes anyway (an event against its id), sparing the search for them."""
+    orjson: Any = sys.modules.get("orjson")
+    if orjson is None:
+        if len(data) < FAST_FROM:
+            try:
+                return loads_strict(data)
+            except (ValueError, UnicodeDecodeError):
+                pass  # orjson names the error, as it does for a large text
+        import orjson
     try:
-        return orjson.loads(data)
+        value = orjson.loads(data)
     except orjson.JSONDecodeError:
         try:
             return loads_strict(data)
         except (ValueError, UnicodeDecodeError):
             pass
         raise
+    if exact and _LONG_NUMBER in data.translate(_DIGITS):
+        return loads_strict(data)
+    return value
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if number - number != 0.0:  # infinite: the text overflows a float
+        raise ValueError(f"{text} is too large for a 64-bit float")
+    return number
 
 
 def _refuse_constant(name: str) -> Any:

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-from statemerge.documents import read_bytes, write_atomic
-from statemerge.documents.formats import require_regular_file
 from statemerge.errors import InputError
-from statemerge.eventlog.events import event_line, log_head, split_lines, unfinished_line
+from statemerge.eventlog.events import event_line, go_fast, log_head, split_lines, unfinished_line
 from statemerge.patch import Op
 
 Progress = Callable[[int], None]
@@ -73,6 +69,9 @@ def unfinished_message(
 def open_log(path: str) -> Iterator[IO[bytes]]:
     """Open a log for reading, with one clear error when it cannot be (a FIFO or device is
     refused before it is opened: reading it would block or never end)."""
+    from statemerge.documents import read_bytes
+    from statemerge.documents.formats import require_regular_file
+
     require_regular_file(path)
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed below)
@@ -137,12 +136,16 @@ class LockedLog:
 
     def replace(self, data: bytes) -> None:
         """Swap in new content atomically (appenders waiting on the lock will follow)."""
+        from statemerge.documents import write_atomic
+
         write_atomic(self.path, data)
 
 
 @contextmanager
 def locked_log(path: str) -> Iterator[LockedLog]:
     """Hold the exclusive lock of a log (created empty when missing) for a read-modify-write."""
+    import fcntl
+
     while True:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)
@@ -167,8 +170,7 @@ def _same_file(fd: int, path: str) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
-@dataclass
-class Appended:
+class Appended(NamedTuple):
     """What an append did: the event written, and the number of the unfinished line it removed
     first (None when there was none)."""
 
@@ -186,6 +188,7 @@ def append_event(path: str, agent: str, ops: list[Op], wall: int, *, key: bytes 
         raise InputError("The agent id must not be empty.")
     with locked_log(path) as log:
         data = log.read()
+        go_fast(len(data))
         removed = unfinished_line(data)
         head = log_head(split_lines(data), source=path)
         event = head.next_event(agent, ops, wall, key=key)
@@ -197,4 +200,6 @@ def append_event(path: str, agent: str, ops: list[Op], wall: int, *, key: bytes 
 
 def read_log_bytes(path: str) -> bytes:
     """A whole log (for merge and the git driver)."""
+    from statemerge.documents import read_bytes
+
     return read_bytes(path)

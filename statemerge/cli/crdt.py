@@ -8,10 +8,10 @@ node inside a larger state file is rewritten in that file's own layout. Every wr
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import statemerge.cli.lazytyper as typer
@@ -112,7 +112,8 @@ def _node_at(document: Any, path: str, pointer: str) -> Any:
 def new(
     tag: Annotated[str, typer.Argument(metavar="TYPE", help=f"One of: {TYPES}.")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here (atomically), not stdout.")
+        str | None,
+        typer.Option("-o", "--output", metavar="FILE", help="Write here (atomically), not stdout."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     fmt: FormatOpt = None,
@@ -130,14 +131,14 @@ def new(
         if output is None:
             sys.stdout.buffer.write(render_canonical(node, _format("-", fmt)))
             return
-        if output.exists() and not force:
+        if os.path.exists(output) and not force:
             raise UsageError(f"{output}: already exists (give --force to overwrite it).")
         write_atomic(output, render_canonical(node, _format(str(output), fmt)))
 
 
 @group.command("apply", context_settings={"ignore_unknown_options": True})
 def apply(
-    file: Annotated[Path, typer.Argument(help="A node file, or a state file holding the node.")],
+    file: Annotated[str, typer.Argument(help="A node file, or a state file holding the node.")],
     op: Annotated[str, typer.Argument(help="The operation, e.g. inc, add, remove, set, put.")],
     words: Annotated[
         list[str] | None, typer.Argument(metavar="ARG...", help="JSON values, e.g. 5 '\"x\"'.")
@@ -179,7 +180,7 @@ def apply(
 
 @group.command("value")
 def value(
-    file: Annotated[Path, typer.Argument(help="A node file or a state file holding nodes.")],
+    file: Annotated[str, typer.Argument(help="A node file or a state file holding nodes.")],
     at: AtOpt = "",
     fmt: FormatOpt = None,
 ) -> None:
@@ -205,9 +206,10 @@ def value(
 
 @group.command("merge")
 def merge(
-    files: Annotated[list[Path], typer.Argument(help="Node files, or state files with nodes.")],
+    files: Annotated[list[str], typer.Argument(help="Node files, or state files with nodes.")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here (atomically), not stdout.")
+        str | None,
+        typer.Option("-o", "--output", metavar="FILE", help="Write here (atomically), not stdout."),
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import statemerge.cli.lazytyper as typer
@@ -16,7 +15,7 @@ from statemerge.cli.common import handled
 
 if TYPE_CHECKING:
     from statemerge.eventlog.chain import Head
-    from statemerge.eventlog.replay import ReplayResult
+    from statemerge.eventlog.replayer import ReplayResult
     from statemerge.eventlog.snapshot import Snapshot
     from statemerge.eventlog.verify import Verifier
 
@@ -26,16 +25,16 @@ group = typer.Typer(
     no_args_is_help=True,
 )
 
-LogArg = Annotated[Path, typer.Argument(metavar="LOG", help="The event log (JSON Lines).")]
+LogArg = Annotated[str, typer.Argument(metavar="LOG", help="The event log (JSON Lines).")]
 OutOpt = Annotated[
-    Path | None, typer.Option("-o", "--output", metavar="OUT", help="Write here (atomically).")
+    str | None, typer.Option("-o", "--output", metavar="OUT", help="Write here (atomically).")
 ]
 FromOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option("--from", metavar="SNAPSHOT", help="Start from this snapshot (log compact)."),
 ]
 KeysOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--keys",
         envvar="STATEMERGE_LOG_KEYS",
@@ -94,7 +93,7 @@ def replay(
     ] = None,
     output: OutOpt = None,
     report_json: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--report-json", metavar="FILE", help="Write conflicts and skipped events."),
     ] = None,
     keys: KeysOpt = None,
@@ -120,7 +119,7 @@ def replay(
 
 @group.command("merge")
 def merge(
-    logs: Annotated[list[Path], typer.Argument(metavar="LOG...", help="The logs to unite.")],
+    logs: Annotated[list[str], typer.Argument(metavar="LOG...", help="The logs to unite.")],
     output: OutOpt = None,
 ) -> None:
     """Unite logs by event id in the canonical order: the same bytes whatever the input order.
@@ -246,7 +245,7 @@ def history(
 def compact(
     log: LogArg,
     snapshot: Annotated[
-        Path, typer.Option("--snapshot", metavar="FILE", help="Write the snapshot here.")
+        str, typer.Option("--snapshot", metavar="FILE", help="Write the snapshot here.")
     ],
     truncate: Annotated[
         bool,
@@ -262,7 +261,7 @@ def compact(
         from statemerge.documents import write_atomic
         from statemerge.errors import UsageError
         from statemerge.eventlog.events import split_lines
-        from statemerge.eventlog.replay import Replayer
+        from statemerge.eventlog.replayer import Replayer
         from statemerge.logfile import locked_log, open_log
 
         name = str(log)
@@ -289,7 +288,7 @@ def compact(
 def _replay(
     name: str, start: Snapshot | None, until: str | None, keys: dict[str, bytes] | None
 ) -> ReplayResult:
-    from statemerge.eventlog.replay import Replayer
+    from statemerge.eventlog.replayer import Replayer
     from statemerge.logfile import log_size, numbered_lines, open_log
     from statemerge.report.log import progress
 
@@ -325,7 +324,7 @@ def _say_unfinished(name: str, line: int | None) -> None:
         sys.stderr.write(unfinished_message(name, line) + "\n")
 
 
-def _keys(path: Path | None) -> dict[str, bytes] | None:
+def _keys(path: str | None) -> dict[str, bytes] | None:
     """The keys file given with --keys (or $STATEMERGE_LOG_KEYS), read."""
     if path is None:
         return None
@@ -335,7 +334,7 @@ def _keys(path: Path | None) -> dict[str, bytes] | None:
     return keys_from_json(read_value(path, "json"), source=str(path))
 
 
-def _signing_key(agent: str, path: Path | None) -> bytes | None:
+def _signing_key(agent: str, path: str | None) -> bytes | None:
     """The key `log append` signs with: $STATEMERGE_LOG_KEY, else the agent's entry in --keys."""
     import os
 
@@ -365,7 +364,7 @@ def _head(text: str | None) -> Head | None:
     return head_from_json(read_value(text, "json"), source=text)
 
 
-def _snapshot(path: Path | None) -> Snapshot | None:
+def _snapshot(path: str | None) -> Snapshot | None:
     if path is None:
         return None
     from statemerge.documents import read_value
@@ -395,16 +394,9 @@ def _state_bytes(state: Any, name: str) -> bytes:
 
 
 def _json_bytes(value: Any) -> bytes:
-    import orjson
+    from statemerge.jsonvalue import indented_json
 
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    except TypeError:  # integers beyond 64 bits
-        import json
-
-        from statemerge.jsonvalue import escape_surrogates
-
-        return (escape_surrogates(json.dumps(value, indent=2, ensure_ascii=False)) + "\n").encode()
+    return indented_json(value)
 
 
 def register(app: typer.Typer) -> None:

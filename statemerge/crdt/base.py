@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from statemerge.crdt.arguments import json_argument
 from statemerge.crdt.fields import Where, check_fields, read_object, type_name
@@ -23,8 +22,7 @@ TAG_FIELD = "$crdt"
 State = TypeVar("State")
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     """Who applies an operation, and when: a replica id and the wall clock in microseconds."""
 
     replica: str
@@ -76,13 +74,44 @@ class CrdtType(ABC, Generic[State]):
         return UsageError(f"{self.tag} {op}: {problem} (usage: {self.operations[op]}).")
 
 
-TYPES: dict[str, CrdtType[Any]] = {}
+TYPES: dict[str, CrdtType[Any]] = {}  # the types loaded so far (`all_types` loads every one)
+# the module of each type, loaded when a node of the type is first met
+HOMES = {
+    "g-counter": "counters",
+    "pn-counter": "counters",
+    "g-set": "sets",
+    "2p-set": "sets",
+    "or-set": "sets",
+    "lww-register": "registers",
+    "mv-register": "registers",
+    "or-map": "maps",
+    "rga": "rga",
+}
+KNOWN = ", ".join(sorted(HOMES))
 
 
 def register(kind: CrdtType[Any]) -> CrdtType[Any]:
     """Add a type to the registry under its tag."""
     TYPES[kind.tag] = kind
     return kind
+
+
+def type_named(tag: Any) -> CrdtType[Any] | None:
+    """The type registered under a tag (its module loaded now if need be), or None."""
+    if not isinstance(tag, str):
+        return None
+    kind = TYPES.get(tag)
+    if kind is None and tag in HOMES:
+        __import__(f"statemerge.crdt.{HOMES[tag]}")
+        kind = TYPES.get(tag)
+    return kind
+
+
+def all_types() -> dict[str, CrdtType[Any]]:
+    """The registry with every type in it."""
+    for home in sorted(set(HOMES.values())):
+        __import__(f"statemerge.crdt.{home}")
+    return TYPES
 
 
 def is_node(value: Any) -> bool:
@@ -92,11 +121,10 @@ def is_node(value: Any) -> bool:
 
 def kind_of(tag: Any, where: Where) -> CrdtType[Any]:
     """The type registered under a tag."""
-    kind = TYPES.get(tag) if isinstance(tag, str) else None
+    kind = type_named(tag)
     if kind is None:
-        known = ", ".join(sorted(TYPES))
         shown = repr(tag) if isinstance(tag, str) else type_name(tag)
-        raise where.at(TAG_FIELD).error(f"unknown CRDT type {shown} (known: {known}).")
+        raise where.at(TAG_FIELD).error(f"unknown CRDT type {shown} (known: {KNOWN}).")
     return kind
 
 
@@ -146,9 +174,9 @@ def join_all(nodes: Sequence[Any], wheres: Sequence[Where]) -> dict[str, Any]:
 
 def new(tag: str) -> dict[str, Any]:
     """An empty node of a type."""
-    kind = TYPES.get(tag)
+    kind = type_named(tag)
     if kind is None:
-        raise UsageError(f"Unknown CRDT type {tag!r} (known: {', '.join(sorted(TYPES))}).")
+        raise UsageError(f"Unknown CRDT type {tag!r} (known: {KNOWN}).")
     return encode_node(kind, kind.empty())
 
 

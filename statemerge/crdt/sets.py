@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
-import orjson
-
 from statemerge.crdt import causal
 from statemerge.crdt.base import Actor, CrdtType, register
 from statemerge.crdt.causal import Dotted
@@ -30,11 +28,6 @@ Elements = dict[bytes, Any]  # canonical key -> element
 
 def read_element(value: Any, where: Where, index: int) -> tuple[bytes, Any]:
     """Any JSON value is an element: its canonical key and form (the entry's place is unused)."""
-    if type(value) is str:  # the common case, without the general path's calls
-        try:
-            return orjson.dumps(value), value
-        except TypeError:  # a lone surrogate (from a `\\ud800` escape): the general path
-            pass
     key = element_key(value)
     return key, canonical_element(value, key)
 

@@ -15,7 +15,6 @@ written before chains, has none).
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from statemerge.errors import NodeError
@@ -139,7 +138,9 @@ def signature_problem(event: dict[str, Any], keys: dict[str, bytes], *, required
         return f"no key for {agent!r} was given, so its event cannot be checked." if required else None
     if sig is None:
         return f"the event is not signed, but {agent!r} has a key: it was not written with it."
-    if not hmac.compare_digest(sig, signature(event, key)):
+    from hmac import compare_digest  # signatures only: its import loads OpenSSL
+
+    if not compare_digest(sig, signature(event, key)):
         return "the signature does not match: the event was changed, or signed with another key."
     return None
 

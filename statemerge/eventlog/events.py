@@ -14,21 +14,24 @@
   `{"checkpoint":{"frontier":{...},"hlc":"...","snapshot":"sha256:…"}}`.
 
 Events stay plain dicts on the hot paths (replay, merge, verify parse millions of them);
-`new_event` builds one and `event_problem` checks one.
+`new_event` builds one and `event_problem` checks one. A short log is read and hashed with what
+imports fastest (the standard library's json, the built-in SHA-256); a long one, from
+`FAST_LINE` on, with orjson and OpenSSL's SHA-256 (`go_fast`): the same values and digests.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any, NamedTuple
 
 from statemerge.clocks import Hlc, VersionVector, hlc_send, vv_merge
 from statemerge.errors import ParseError
-from statemerge.jsonvalue import canonical_json, loads_fast
+from statemerge.jsonvalue import FAST_FROM, canonical_json, fast_json, loads_fast
 from statemerge.patch import Op, op_problem
+from statemerge.sha256 import sha256_now
 
 EVENT_KEYS = frozenset(("id", "agent", "seq", "clock", "hlc", "ops"))
 CHAIN_KEYS = frozenset(("prev", "sig"))  # optional: logs written before chains lack them
@@ -37,14 +40,34 @@ CHECKPOINT_KEYS = frozenset(("frontier", "hlc", "snapshot"))
 _CP_KEYS = CHECKPOINT_KEYS | {"heads"}
 ID_PREFIX = "sha256:"
 SIG_PREFIX = "hmac-sha256:"
-HLC_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z/[0-9]{4,}")
-_DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
-_SIG = re.compile(r"hmac-sha256:[0-9a-f]{64}\Z")
+FAST_LINE = 2_000  # lines of events in about FAST_FROM bytes: where `go_fast` pays
+
+
+def go_fast(size: int = FAST_FROM) -> Callable[[bytes], Any]:
+    """Load orjson and OpenSSL's SHA-256 when `size` bytes of log make their imports pay (both
+    are used from then on); the SHA-256 to use."""
+    if fast_json(size) is not None:
+        import hashlib  # noqa: F401 - `sha256_now` takes it from here on
+    return sha256_now()
+
+
+@cache
+def hlc_pattern() -> re.Pattern[str]:
+    """An hlc's shape, like 2026-11-27T12:00:00.000000Z/0003 (compiled when first needed)."""
+    return re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z/[0-9]{4,}")
+
+
+@cache
+def hash_pattern(prefix: str = ID_PREFIX) -> re.Pattern[str]:
+    """`prefix` and 64 lowercase hex digits: an event id, a snapshot's hash, a signature."""
+    return re.compile(re.escape(prefix) + r"[0-9a-f]{64}\Z")
 
 
 def digest(data: bytes) -> str:
     """`sha256:` plus the hex digest of some bytes."""
-    return ID_PREFIX + hashlib.sha256(data).hexdigest()
+    hashlib = sys.modules.get("hashlib")  # `sha256_now`, inline: verify hashes every line
+    hashed = (hashlib.sha256 if hashlib is not None else sha256_now())(data)
+    return ID_PREFIX + str(hashed.hexdigest())
 
 
 def event_id(event: Mapping[str, Any]) -> str:
@@ -55,6 +78,9 @@ def event_id(event: Mapping[str, Any]) -> str:
 
 def signature(event: Mapping[str, Any], key: bytes) -> str:
     """`hmac-sha256:` and the HMAC-SHA256, with `key`, of the event without `id` and `sig`."""
+    import hashlib
+    import hmac
+
     content = {name: value for name, value in event.items() if name not in ("id", "sig")}
     return SIG_PREFIX + hmac.new(key, canonical_json(content), hashlib.sha256).hexdigest()
 
@@ -107,10 +133,12 @@ def hlc_key(text: str) -> tuple[str, int]:
     return text[:27], int(counter) if counter.isdigit() else -1
 
 
-def parse_line(raw: bytes, *, source: str, line: int) -> Any:
-    """One line's JSON value; ParseError naming the source and line when it is not JSON."""
+def parse_line(raw: bytes, *, source: str, line: int, exact: bool = True) -> Any:
+    """One line's JSON value; ParseError naming the source and line when it is not JSON.
+    `exact=False`: integers beyond 64 bits may read as floats (see `jsonvalue.loads_fast`), for
+    a caller that reads the line again when its id or canonical bytes do not match."""
     try:
-        return loads_fast(raw)
+        return loads_fast(raw, exact=exact)
     except ValueError as error:
         reason = str(error).split(":", 1)[0]
         raise ParseError(source, f"not valid JSON ({reason}).", line) from None
@@ -145,7 +173,7 @@ def header_problem(event: Any) -> str | None:
         and type(clock := event.get("clock")) is dict
         and clock.get(agent) == seq
         and type(hlc := event.get("hlc")) is str
-        and HLC_PATTERN.fullmatch(hlc) is not None
+        and hlc_pattern().fullmatch(hlc) is not None
         and type(event_hash := event.get("id")) is str
         and len(event_hash) == 71
         and event_hash.startswith(ID_PREFIX)
@@ -174,7 +202,7 @@ def _header_problem(event: Any) -> str:
     if type(clock) is not dict or clock.get(agent) != seq:
         return clock_problem(clock) or f"the clock's entry for {agent!r} must equal seq {seq}."
     hlc = event["hlc"]
-    if type(hlc) is not str or not HLC_PATTERN.fullmatch(hlc):
+    if type(hlc) is not str or not hlc_pattern().fullmatch(hlc):
         return "'hlc' must be a timestamp like 2026-11-27T12:00:00.000000Z/0003."
     event_hash = event["id"]
     if type(event_hash) is not str or len(event_hash) != 71 or not event_hash.startswith(ID_PREFIX):
@@ -205,7 +233,8 @@ def chain_problem(event: dict[str, Any]) -> str | None:
                 return "'prev' must be null at seq 1: there is no earlier event."
         elif type(prev) is not str or len(prev) != 71 or not prev.startswith(ID_PREFIX):
             return "'prev' must be the id of the agent's previous event ('sha256:' and 64 hex digits)."
-    if "sig" in event and (type(event["sig"]) is not str or not _SIG.match(event["sig"])):
+    sig = event.get("sig")
+    if "sig" in event and (type(sig) is not str or not hash_pattern(SIG_PREFIX).match(sig)):
         return "'sig' must be 'hmac-sha256:' and 64 hex digits."
     return None
 
@@ -261,14 +290,14 @@ def checkpoint_of(value: Any) -> Checkpoint | str | None:
     problem = clock_problem(body["frontier"])
     if problem:
         return problem.replace("'clock'", "the frontier")
-    if type(body["hlc"]) is not str or not HLC_PATTERN.fullmatch(body["hlc"]):
+    if type(body["hlc"]) is not str or not hlc_pattern().fullmatch(body["hlc"]):
         return "the checkpoint's hlc is not a timestamp like 2026-11-27T12:00:00.000000Z/0003."
-    if type(body["snapshot"]) is not str or not _DIGEST.match(body["snapshot"]):
+    if type(body["snapshot"]) is not str or not hash_pattern().match(body["snapshot"]):
         return "the checkpoint's snapshot must be 'sha256:' and 64 hex digits."
     heads = body.get("heads")
     if heads is not None and (
         type(heads) is not dict
-        or not all(type(head) is str and _DIGEST.match(head) for head in heads.values())
+        or not all(type(head) is str and hash_pattern().match(head) for head in heads.values())
     ):
         return "the checkpoint's heads must map agents to event ids."
     return Checkpoint(dict(body["frontier"]), body["hlc"], body["snapshot"], heads)

@@ -7,15 +7,13 @@ when the event was written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from statemerge.eventlog.events import as_event, checkpoint_of, parse_line
+from statemerge.eventlog.events import FAST_LINE, as_event, checkpoint_of, go_fast, parse_line
 from statemerge.patch import split_pointer
 
 
-@dataclass(frozen=True)
-class Touch:
+class Touch(NamedTuple):
     """One op that touched the path."""
 
     line: int
@@ -47,7 +45,11 @@ def related(path: str, pointer: str) -> bool:
 def history(lines: Iterable[tuple[int, bytes]], *, source: str, pointer: str) -> Iterator[Touch]:
     """The ops of a log's events that touched `pointer` (tests, which only read, left out)."""
     split_pointer(pointer)  # a malformed pointer fails here, before reading
+    plain = True  # read with the standard library until FAST_LINE
     for index, (number, raw) in enumerate(lines):
+        if plain and number >= FAST_LINE:
+            plain = False
+            go_fast()
         value = parse_line(raw, source=source, line=number)
         mark = checkpoint_of(value) if index == 0 else None
         if mark is not None and not isinstance(mark, str):

@@ -21,8 +21,7 @@ An append (`/list/-`) lands at the end of the list as it is when it applies, and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.patch import Op, split_pointer
 from statemerge.pointer import format_pointer
@@ -38,8 +37,7 @@ _INSERTS = frozenset(("add", "copy", "move"))
 _WRITES = frozenset(("add", "replace", "remove", "inc", "copy", "move"))
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """One op in the form transformation works on: tokenized paths, and whether each path's
     last token indexes an array (`path_in_list`, `source_in_list`)."""
 
@@ -86,8 +84,7 @@ def _in_list(path: Path, in_list: Any) -> bool:
 # --- The effect of one op on one array --------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _ListEffect:
+class _ListEffect(NamedTuple):
     """What an op does to one array, in coordinates of the array before it: the base element
     it takes out (`removed`) and the gap its new item lands in (`placed`: before that element)."""
 
@@ -148,8 +145,7 @@ def _gap_after(own: _ListEffect, other: _ListEffect, *, own_first: bool) -> int:
 # --- Transformation -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The transformed op (None when it no longer does anything) and the conflict found, if any."""
 
     edit: Edit | None
@@ -188,12 +184,12 @@ def _follow_move(a: Edit, b: Edit, *, a_first: bool) -> Outcome | None:
     if destination is None:
         return Outcome(None, REMOVED)
     if a.name == "remove":
-        return Outcome(replace(a, path=destination, path_in_list=b.path_in_list))
+        return Outcome(a._replace(path=destination, path_in_list=b.path_in_list))
     if a_first:  # b's move is the later one: it wins
         return Outcome(None, WRITE_WRITE)
     # a wins: move the element on from where b put it; a's target index already counts
     # the array without the element, which is what it is after b too.
-    return Outcome(replace(a, source=destination, source_in_list=b.path_in_list), WRITE_WRITE)
+    return Outcome(a._replace(source=destination, source_in_list=b.path_in_list), WRITE_WRITE)
 
 
 def _final_path(move: Edit) -> Path | None:
@@ -226,7 +222,7 @@ def _map_indexes(a: Edit, b: Edit, *, a_first: bool) -> Outcome:
             if shifted is None:
                 return Outcome(None, REMOVED)
             source = shifted
-    return Outcome(replace(a, path=path, source=source))
+    return Outcome(a._replace(path=path, source=source))
 
 
 def _under_moved(a: Edit, b: Edit) -> Outcome | None:
@@ -252,7 +248,7 @@ def _under_moved(a: Edit, b: Edit) -> Outcome | None:
         return path
 
     source = follow(a.source) if a.source is not None else None
-    return Outcome(replace(a, path=follow(a.path, is_gap=gap), source=source))
+    return Outcome(a._replace(path=follow(a.path, is_gap=gap), source=source))
 
 
 def _shift(path: Path, effect: _ListEffect) -> Path | None:
@@ -295,7 +291,7 @@ def _same_path(a: Edit, b_name: str, *, a_first: bool) -> Outcome:
         return Outcome(None, WRITE_WRITE)
     if b_name == "inc" or not a_first:
         if b_name == "remove" and a.name == "replace":
-            return Outcome(replace(a, name="add"), WRITE_WRITE)
+            return Outcome(a._replace(name="add"), WRITE_WRITE)
         return Outcome(a, WRITE_WRITE)
     return Outcome(None, WRITE_WRITE)
 

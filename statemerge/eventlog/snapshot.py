@@ -9,8 +9,7 @@ its canonical bytes) is what a truncated log's checkpoint line names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.clocks import VersionVector
 from statemerge.errors import NodeError
@@ -21,8 +20,7 @@ FORMAT = "statemerge-snapshot/1"
 _KEYS = frozenset(("format", "frontier", "hlc", "state"))
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A replayed state and the events it covers."""
 
     state: Any

@@ -8,17 +8,18 @@ was cut from the end.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from statemerge.clocks import vv_leq
 from statemerge.errors import ParseError
 from statemerge.eventlog.chain import Chains, Head, signature_problem
 from statemerge.eventlog.events import (
+    FAST_LINE,
     Checkpoint,
     checkpoint_of,
     digest,
     event_problem,
+    go_fast,
     hlc_key,
     iter_lines,
     parse_line,
@@ -27,22 +28,23 @@ from statemerge.gcpause import paused_gc
 from statemerge.jsonvalue import canonical_json
 
 
-@dataclass(frozen=True)
-class LogProblem:
+class LogProblem(NamedTuple):
     """One thing wrong with a log, at a 1-based line."""
 
     line: int
     message: str
 
 
-@dataclass
 class _Agent:
     """What verify remembers about one agent: its last event."""
 
-    seq: int
-    line: int
-    clock: dict[str, int]
-    hlc: tuple[str, int] | None
+    __slots__ = ("clock", "hlc", "line", "seq")
+
+    def __init__(self, seq: int, line: int, clock: dict[str, int], hlc: tuple[str, int] | None) -> None:
+        self.seq = seq
+        self.line = line
+        self.clock = clock
+        self.hlc = hlc
 
 
 class Verifier:
@@ -71,15 +73,19 @@ class Verifier:
         self._require_signed = require_signed
         self._check_signatures = bool(keys) or require_signed
         self._first = True
+        self._plain = True  # read with the standard library until FAST_LINE
         if head is not None:
             self.chains.watch(head)
 
     def feed(self, number: int, raw: bytes) -> None:
         """Check one non-blank line."""
+        if self._plain and number >= FAST_LINE:
+            self._plain = False
+            go_fast()
         first, self._first = self._first, False
         self.last_line = number
         try:
-            value = parse_line(raw, source="", line=number)
+            value = parse_line(raw, source="", line=number, exact=False)
         except ParseError as error:
             self._report(number, f"the line is {error.reason}")
             return
@@ -94,10 +100,17 @@ class Verifier:
                 self._report(number, "a checkpoint may only be the first line of a log.")
             return
         problem = event_problem(value)
+        holds = problem is None and _id_holds(value)
+        if not holds:  # read exactly before judging: orjson reads integers beyond 64 bits as floats
+            value = parse_line(raw, source="", line=number)
+            problem = event_problem(value)
+            holds = problem is None and _id_holds(value)
         if problem is not None:
             self._report(number, problem)
             return
         self.events += 1
+        if not holds:
+            self._report(number, "the id does not match the content: the line was changed.")
         self._check_event(value, number)
 
     def finish(self) -> list[LogProblem]:
@@ -116,14 +129,10 @@ class Verifier:
             self.agents[agent] = _Agent(seq, number, dict(mark.frontier), stamp)
 
     def _check_event(self, event: dict[str, Any], number: int) -> None:
-        claimed = event.pop("id")  # the parsed line is ours: hash the rest as it is
-        if digest(canonical_json(event)) != claimed:
-            self._report(number, "the id does not match the content: the line was changed.")
         if self._check_signatures:
             problem = signature_problem(event, self._keys, required=self._require_signed)
             if problem is not None:
                 self._report(number, problem)
-        event["id"] = claimed
         if self._require_chain and "prev" not in event:
             self._report(number, "the event has no 'prev': it is not chained (written before chains).")
         chain = self.chains.check(event, number)
@@ -165,6 +174,14 @@ class Verifier:
             self.agents[agent] = _Agent(seq, number, clock, stamp)
         else:
             last.seq, last.line, last.clock, last.hlc = seq, number, clock, stamp
+
+
+def _id_holds(event: dict[str, Any]) -> bool:
+    """Whether a well-formed event's id matches its content."""
+    claimed = event.pop("id")  # the parsed line is ours: hash the rest as it is
+    holds: bool = digest(canonical_json(event)) == claimed
+    event["id"] = claimed
+    return holds
 
 
 def verify_log(data: bytes, *, source: str, **options: Any) -> list[LogProblem]:

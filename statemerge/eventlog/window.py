@@ -18,15 +18,16 @@ from __future__ import annotations
 import sys
 from collections import deque
 from collections.abc import Callable
-from typing import Any
-
-from orjson import loads
+from typing import TYPE_CHECKING, Any
 
 from statemerge.eventlog.events import hlc_key
-from statemerge.eventlog.ot import Edit, Path, edit_from_op, is_index, transform_sequences
+from statemerge.jsonvalue import loads_fast
 from statemerge.patch import Op
 
-InList = Callable[[Path], bool]
+if TYPE_CHECKING:  # `ot` is loaded only when a concurrent event needs transforming
+    from statemerge.eventlog.ot import Edit, Path
+
+    InList = Callable[[Path], bool]
 ContextKey = tuple[tuple[str, int], ...]
 
 
@@ -66,6 +67,8 @@ class Entry:
     def edits(self, in_list: InList) -> list[Edit]:
         """Its ops as written, as edits (classified against the document on first use)."""
         if self._edits is None:
+            from statemerge.eventlog.ot import edit_from_op
+
             ops = self.event["ops"] if self.applied else []
             self._edits = [edit_from_op(op, in_list) for op in ops]
         return self._edits
@@ -80,6 +83,8 @@ def context_of(event: dict[str, Any]) -> dict[str, int]:
 
 def shifts_indexes(ops: list[Op]) -> bool:
     """Whether some op may insert, remove or move an array element (and so shift paths)."""
+    from statemerge.eventlog.ot import is_index
+
     for op in ops:
         name = op["op"]
         if name in ("add", "remove", "move", "copy") and is_index(op["path"].rsplit("/", 1)[-1]):
@@ -140,7 +145,7 @@ class Window:
                 self.details = {
                     id(line): self.details[id(line)] for line in self.lines if id(line) in self.details
                 }
-            event = loads(raw)
+            event = loads_fast(raw)
             known = Entry(raw, event, applied=event["id"] not in self.skipped)
             self.details[id(raw)] = known
         return known
@@ -168,6 +173,8 @@ class Window:
     ) -> tuple[list[Edit], list[tuple[str, Path, Entry]]]:
         """Rewrite an event's edits (written in `context`) to apply to the current document,
         given the kept events it did not see (`between(context)`)."""
+        from statemerge.eventlog.ot import transform_sequences
+
         found: list[tuple[str, Path, Entry]] = []
         current = dict(context)
         limit = sys.getrecursionlimit()
@@ -189,6 +196,7 @@ class Window:
         known = entry.forms.get(key)
         if known is not None:
             return known
+        from statemerge.eventlog.ot import transform_sequences
         edits = entry.edits(in_list)
         current = entry.context
         for other in self.between(current, context):
@@ -203,6 +211,7 @@ class Window:
 def array_test(document: Any) -> InList:
     """`in_list(parent)` for a document: whether that container is an array (an unknown parent
     counts as one, since the path's last token is an index)."""
+    from statemerge.eventlog.ot import is_index
 
     def in_list(parent: Path) -> bool:
         node = document

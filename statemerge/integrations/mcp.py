@@ -140,7 +140,7 @@ def log_append(log: str, agent: str, ops: list[dict[str, Any]]) -> dict[str, Any
 def log_replay(log: str, until: str | None = None) -> dict[str, Any]:
     """The state an event log replays to (as of hlc `until`, if given), its conflicts and the
     events skipped."""
-    from statemerge.eventlog.replay import Replayer
+    from statemerge.eventlog.replayer import Replayer
     from statemerge.logfile import numbered_lines, open_log
 
     def work() -> dict[str, Any]:

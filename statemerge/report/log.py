@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from statemerge.eventlog.history import Touch
-    from statemerge.eventlog.replay import ReplayResult
+    from statemerge.eventlog.replayer import ReplayResult
     from statemerge.eventlog.verify import LogProblem
 
 PROGRESS_FROM = 16 * 1024 * 1024  # bytes: smaller logs finish before a bar is worth drawing

@@ -245,3 +245,14 @@ def test_rga_refuses_an_index_out_of_range() -> None:
         do(do(crdt.new("rga"), "append", "a", "b"), "insert", 3, "x")
     with pytest.raises(UsageError, match="empty"):
         do(crdt.new("rga"), "remove", 0)
+
+
+def test_each_type_is_found_by_its_tag_with_its_module_loaded_on_demand() -> None:
+    from statemerge.crdt.base import HOMES, all_types, type_named
+
+    assert sorted(all_types()) == sorted(HOMES) == sorted(crdt.TYPES)
+    for tag, home in HOMES.items():
+        kind = type_named(tag)
+        assert kind is not None and kind.tag == tag
+        assert type(kind).__module__ == f"statemerge.crdt.{home}"
+    assert type_named("nope") is None and type_named(["g-set"]) is None

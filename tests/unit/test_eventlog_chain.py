@@ -12,7 +12,7 @@ from statemerge.errors import NodeError, ParseError
 from statemerge.eventlog import merge_logs, replay, verify_log
 from statemerge.eventlog.chain import head_from_json, head_to_json, keys_from_json
 from statemerge.eventlog.events import event_id, event_line, new_event, next_line, split_lines
-from statemerge.eventlog.replay import Replayer
+from statemerge.eventlog.replayer import Replayer
 from statemerge.eventlog.verify import Verifier
 
 T0 = 1_800_000_000_000_000

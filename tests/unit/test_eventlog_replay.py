@@ -11,7 +11,7 @@ import pytest
 from statemerge.errors import InputError, ParseError
 from statemerge.eventlog import merge_logs, replay
 from statemerge.eventlog.events import next_line, split_lines
-from statemerge.eventlog.replay import Replayer, ReplayResult
+from statemerge.eventlog.replayer import Replayer, ReplayResult
 from statemerge.eventlog.snapshot import Snapshot
 
 T0 = 1_800_000_000_000_000  # microseconds since the epoch (2027-01-15)

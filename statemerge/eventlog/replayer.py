@@ -6,22 +6,22 @@ path. An event concurrent with applied ones is first transformed against them (`
 array edits hit the elements their authors meant; writes that still meet are reported as conflicts
 (the later hlc wins). An event whose ops fail is skipped whole and reported; replay goes on.
 
-Memory holds the state and the events not yet causally stable, not the log.
+Memory holds the state and the events not yet causally stable, not the log. The first lines
+are read with the standard library's json; from line FAST_LINE on (a log large enough for its
+import to pay), with orjson: both read the same values and hash the same bytes (`jsonvalue`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from hashlib import sha256
-from typing import Any
-
-from orjson import OPT_SORT_KEYS, JSONDecodeError, dumps, loads
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from statemerge.clocks import vv_leq
 from statemerge.errors import InputError, ParseError, PatchError
 from statemerge.eventlog.chain import Chains, signature_problem
 from statemerge.eventlog.events import (
+    FAST_LINE,
     ID_PREFIX,
     Checkpoint,
     as_event,
@@ -29,25 +29,51 @@ from statemerge.eventlog.events import (
     clock_problem,
     event_id,
     event_problem,
+    go_fast,
     header_problem,
     hlc_key,
     ops_problem,
     parse_line,
 )
-from statemerge.eventlog.ot import Edit, edit_from_op
-from statemerge.eventlog.snapshot import Snapshot
 from statemerge.eventlog.window import Window, array_test, context_of
-from statemerge.jsonvalue import canonical_json
+from statemerge.jsonvalue import canonical_json, fast_json, loads_strict
 from statemerge.patch import apply_ops_in_place, set_member
 from statemerge.pointer import format_pointer
+from statemerge.sha256 import sha256_now
+
+if TYPE_CHECKING:
+    from statemerge.eventlog.ot import Edit
+    from statemerge.eventlog.snapshot import Snapshot
 
 STALE_CONTEXT = "stale-context"
 ID_CHANGED = "the id does not match the content: the line was changed."
 WINDOW_LIMIT = 10_000
 
 
-@dataclass(frozen=True)
-class ReplayConflict:
+def _canonical(value: Any, option: int) -> bytes:
+    return canonical_json(value)
+
+
+# What the hot path reads and hashes with, for every replay in the process: the standard
+# library's json and the built-in SHA-256 up to line FAST_LINE of a log, then orjson and
+# OpenSSL's SHA-256 (`_go_fast`; the same values and digests). Module globals: the fastest
+# names to look up, once per line.
+_loads: Callable[[bytes], Any] = loads_strict
+_dumps: Callable[..., bytes] = _canonical
+_sorted = 0
+_sha256: Callable[[bytes], Any] = sha256_now()
+_fast_at = FAST_LINE
+
+
+def _go_fast() -> None:
+    """Read and hash with orjson and OpenSSL from now on."""
+    global _loads, _dumps, _sorted, _sha256, _fast_at
+    _sha256 = go_fast()
+    orjson: Any = fast_json()
+    _loads, _dumps, _sorted, _fast_at = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS, sys.maxsize
+
+
+class ReplayConflict(NamedTuple):
     """Concurrent events whose writes met at `path`; `events` are their ids, earlier first."""
 
     path: str
@@ -58,8 +84,7 @@ class ReplayConflict:
         return {"path": self.path, "kind": self.kind, "events": list(self.events)}
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(NamedTuple):
     """An event not applied, with its line and why."""
 
     id: str
@@ -70,17 +95,23 @@ class Skipped:
         return {"id": self.id, "line": self.line, "reason": self.reason}
 
 
-@dataclass
 class ReplayResult:
     """The replayed state and what replay met on the way."""
 
-    state: Any
-    frontier: dict[str, int]
-    hlc: str | None
-    applied: int = 0
-    after_until: int = 0
-    conflicts: list[ReplayConflict] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+    __slots__ = ("after_until", "applied", "conflicts", "frontier", "hlc", "skipped", "state")
+
+    def __init__(self, state: Any, frontier: dict[str, int], hlc: str | None) -> None:
+        self.state = state
+        self.frontier = frontier
+        self.hlc = hlc
+        self.applied = 0
+        self.after_until = 0  # events left out by --until
+        self.conflicts: list[ReplayConflict] = []
+        self.skipped: list[Skipped] = []
+
+    def __repr__(self) -> str:
+        return (f"ReplayResult(state={self.state!r}, frontier={self.frontier!r}, hlc={self.hlc!r}, "
+                f"applied={self.applied}, conflicts={self.conflicts!r}, skipped={self.skipped!r})")
 
     def report(self) -> dict[str, Any]:
         """The `--report-json` document."""
@@ -91,6 +122,8 @@ class ReplayResult:
 
     def snapshot(self) -> Snapshot:
         """The state with the frontier it covers."""
+        from statemerge.eventlog.snapshot import Snapshot
+
         return Snapshot(self.state, dict(sorted(self.frontier.items())), self.hlc)
 
 
@@ -130,6 +163,8 @@ class Replayer:
         self._fast = not keys  # with keys, every event's signature is checked
         self.chains = Chains()
         self._tips = self.chains.tips  # for the hot path
+        if fast_json() is not None:
+            _go_fast()
 
     def feed(self, number: int, raw: bytes) -> None:
         """Parse, check and apply one non-blank line; ParseError (exit 2) for a bad one.
@@ -141,9 +176,11 @@ class Replayer:
         when they fail. Anything unusual (the first line, an unchained or first event, a fork,
         keys to check) leaves for a slower method.
         """
+        if number >= _fast_at:
+            _go_fast()
         try:
-            event = loads(raw)
-        except JSONDecodeError:
+            event = _loads(raw)
+        except ValueError:
             event = parse_line(raw, source=self.source, line=number)
         try:
             agent = event["agent"]
@@ -173,14 +210,24 @@ class Replayer:
             return
         del event["id"]
         try:
-            content = dumps(event, option=OPT_SORT_KEYS)
+            content = _dumps(event, option=_sorted)
         except TypeError:  # an integer beyond 64 bits
             content = canonical_json(event)
         event["id"] = claimed
-        if claimed != ID_PREFIX + sha256(content).hexdigest():
-            self._id_changed(event, number)
+        if claimed != ID_PREFIX + _sha256(content).hexdigest():
+            event = self._read_exactly(raw, event, number)
         self._tips[agent] = (seq, claimed, number)
         self._take(event, raw, number)
+
+    def _read_exactly(self, raw: bytes, event: dict[str, Any], number: int) -> dict[str, Any]:
+        """An event whose id did not match as orjson read it: read again by the exact parser
+        (orjson reads an integer beyond 64 bits as a float); ParseError if it still differs."""
+        if _loads is not loads_strict:
+            exact = parse_line(raw, source=self.source, line=number)
+            if event_id(exact) == exact["id"]:
+                return exact  # type: ignore[no-any-return]
+        self._id_changed(event, number)
+        return event
 
     def _take(self, event: dict[str, Any], raw: bytes, number: int) -> None:
         """Apply (or pass over) a checked event."""
@@ -219,7 +266,7 @@ class Replayer:
                 return
             as_event(event, source=self.source, line=number)  # raises the right ParseError
         if event_id(event) != event["id"]:
-            self._id_changed(event, number)
+            event = self._read_exactly(raw, event, number)
         problem = signature_problem(event, self._keys) if self._keys else None
         problem = problem or self.chains.check(event, number)
         if problem is not None:
@@ -285,6 +332,8 @@ class Replayer:
 
     def _transform(self, event: dict[str, Any], number: int) -> list[Any]:
         """The event's ops rewritten against the applied events it did not see."""
+        from statemerge.eventlog.ot import edit_from_op  # loaded only when an event needs it
+
         problem = ops_problem(event["ops"])
         if problem is not None:
             raise ParseError(self.source, problem, number)

@@ -64,7 +64,9 @@ def blank_fast(text: str) -> str | None:
     if '\\"' in text or ("/*" in text and text.rfind("/*") > text.rfind("*/")):
         return None
     stripped = _strip_by_quotes(text, keep_places=True)
-    return None if stripped is None else stripped[0]
+    if stripped is None or "/*" in stripped[0]:
+        return None  # a `/*` left: perhaps a comment left open, where the exact reader stops
+    return stripped[0]
 
 
 def _strip_by_quotes(text: str, *, keep_places: bool = False) -> tuple[str, int] | None:

@@ -13,18 +13,19 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, InputError, NodeError, ParseError, UsageError
 from statemerge.git.driver import conflict_marker_lines
 from statemerge.git.runner import failure_detail, run_git
+from statemerge.records import Record
 
 DEFAULT_INCLUDE = ("*.json", "*.yaml", "*.yml", "*.jsonl")
 SKIPPED_FOLDERS = (".git", ".hg", ".svn")
 
 
-class Problem(NamedTuple):
+class Problem(Record):
     """One thing wrong with one file; `line`/`column` are 1-based, `pointer` a JSON Pointer."""
 
     kind: str  # unreadable, encoding, markers, parse, duplicate-key, schema, crdt, event-log
@@ -34,7 +35,7 @@ class Problem(NamedTuple):
     pointer: str | None = None
 
 
-class FileCheck(NamedTuple):
+class FileCheck(Record):
     """The verdict on one file."""
 
     path: str
@@ -49,7 +50,7 @@ class FileCheck(NamedTuple):
         return any(problem.kind == "unreadable" for problem in self.problems)
 
 
-class Target(NamedTuple):
+class Target(Record):
     """A file to check: where it is shown, and its bytes (None when it cannot be read)."""
 
     path: str

@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from statemerge.merging.answers import Answer, Answered
 from statemerge.merging.conflicts import Conflict, Resolution
 from statemerge.merging.styles import CONFLICT_STYLES, ConflictStyle
+from statemerge.records import Record
 
 __all__ = ["CONFLICT_STYLES", "ConflictStyle", "MergeOptions", "MergeOutcome"]
 
 
 
-class MergeOptions(NamedTuple):
+class MergeOptions(Record):
     """How to merge and how to write what is left in conflict (`options._replace(...)` for
     a variant)."""
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from statemerge.errors import InputError
 from statemerge.merging.answers import ANSWER_SIDES, Answer, Answered
 from statemerge.merging.values import ABSENT, json_default
+from statemerge.records import Record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,7 +30,7 @@ SHARED_STORE = ".statemerge/resolutions.jsonl"  # under the working tree
 REMEMBER_ENV = "STATEMERGE_REMEMBER"  # `0` turns remembered answers off (for the git driver)
 
 
-class Stores(NamedTuple):
+class Stores(Record):
     """The resolution files of one repository (or one given with --resolutions)."""
 
     clone: Path | None = None  # where answers are recorded by default

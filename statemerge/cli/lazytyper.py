@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
+
+from statemerge.records import Record
 
 CommandFunction = Callable[..., Any]
 
 
-class Param(NamedTuple):
+class Param(Record):
     """An `Argument` or `Option` declaration: Typer's arguments, kept to be replayed."""
 
     kind: str  # "argument" or "option"
@@ -48,7 +50,7 @@ def echo(message: object = "", *, err: bool = False) -> None:
     stream.write(f"{message}\n")
 
 
-class Command(NamedTuple):
+class Command(Record):
     """A command: its name, the function that runs it, and Typer's settings for it."""
 
     name: str

@@ -8,15 +8,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from statemerge.errors import StatemergeError, UsageError, error_line
+from statemerge.records import Record
 
 if TYPE_CHECKING:
     from statemerge.mergeoutcome import MergeOptions, MergeOutcome
 
 
-class MergeRequest(NamedTuple):
+class MergeRequest(Record):
     """What `statemerge merge` was asked to do."""
 
     base: str

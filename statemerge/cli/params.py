@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import enum
 import types
-from typing import Any, NamedTuple, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from statemerge.cli.lazytyper import CommandFunction, Param
+from statemerge.records import Record
 
 REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
 VALUE_TYPES = (str, int, float)  # and pathlib's Path: see `_is_path`
 
 
-class Parameter(NamedTuple):
+class Parameter(Record):
     """One parameter of a command."""
 
     name: str  # the function's parameter name

@@ -13,11 +13,12 @@ import json
 import math
 import re
 import sys
-from typing import Any, NamedTuple
+from typing import Any
 
 from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import DuplicateKeyError, ParseError
 from statemerge.jsonvalue import escape_surrogates, loads_strict
+from statemerge.records import Record
 
 MAX_DEPTH = 1000
 
@@ -32,7 +33,7 @@ def decode(data: bytes, source: str) -> str:
     return data.decode("utf-8").removeprefix("\ufeff")
 
 
-class JsonLayout(NamedTuple):
+class JsonLayout(Record):
     """How a JSON document is written: enough to write a merged one the same way."""
 
     indent: str | None = "  "  # None: all on one line

@@ -8,10 +8,10 @@ True
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from statemerge.records import Record
 
 
-class NotUtf8(NamedTuple):
+class NotUtf8(Record):
     """Where bytes stop being UTF-8: the offending byte and its 1-based line."""
 
     byte: int

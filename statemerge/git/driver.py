@@ -15,11 +15,11 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from statemerge.documents.utf8 import not_utf8
 from statemerge.errors import InputError, RulesError, UsageError, error_line
 from statemerge.git.runner import git_output, run_git
+from statemerge.records import Record
 
 DRIVER = "statemerge"
 DEFAULT_PATTERNS = ("*.json", "*.yaml", "*.yml", "*.jsonc", "*.json5", "*.toml")
@@ -56,7 +56,7 @@ def _marker_pattern(size: int) -> re.Pattern[bytes]:
     )
 
 
-class DriverArgs(NamedTuple):
+class DriverArgs(Record):
     """What git passes to the driver: `%O %A %B %L %P [%S %X %Y]`."""
 
     base: str
@@ -155,7 +155,7 @@ def merge_file(args: DriverArgs, environ: Mapping[str, str], limit: float = 0) -
     return result.exit_code
 
 
-class Merged(NamedTuple):
+class Merged(Record):
     """A structural merge's result: the bytes for %A, the exit code, lines for stderr."""
 
     output: bytes

@@ -7,10 +7,11 @@ back from the resolutions store. The merge applies an answer where a conflict wi
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from statemerge.merging.conflicts import Conflict
 from statemerge.merging.values import ABSENT
+from statemerge.records import Record
 
 ANSWER_SIDES = ("ours", "theirs", "base")
 
@@ -19,7 +20,7 @@ class Unanswerable(Exception):
     """An answer that does not fit its conflict (a value that is not a list, for a run)."""
 
 
-class Answer(NamedTuple):
+class Answer(Record):
     """One conflict's answer: `take` a side, or else `value`. `by` says who answered:
     `answer` (given now) or `remembered` (applied from the resolutions store)."""
 
@@ -42,7 +43,7 @@ class Answer(NamedTuple):
         return conflict.side(self.take) if self.take is not None else self.value
 
 
-class Answered(NamedTuple):
+class Answered(Record):
     """A conflict the merge resolved by an answer."""
 
     conflict: Conflict

@@ -11,10 +11,11 @@ driver about half the start-up of Python itself.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from statemerge.jsonvalue import canonical_json
 from statemerge.merging.values import ABSENT
+from statemerge.records import Record
 
 SIDES = ("base", "ours", "theirs")
 
@@ -84,7 +85,7 @@ def conflict_id(path: str, kind: str, base: Any, ours: Any, theirs: Any) -> str:
     return sha256_hex(canonical_json({"path": path, "kind": kind, **sides}))[:10]
 
 
-class Resolution(NamedTuple):
+class Resolution(Record):
     """A conflict that a rule resolved."""
 
     path: str

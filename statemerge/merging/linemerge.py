@@ -12,12 +12,12 @@ line), and the last resort for YAML that cannot be written faithfully (conflict 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from statemerge.merging.diff import opcodes
+from statemerge.records import Record
 
 
-class Hunk(NamedTuple):
+class Hunk(Record):
     """A run of the merge: `stable` (all alike), `ours`/`theirs`/`both` (that side's change
     applies), or `conflict`."""
 
@@ -27,7 +27,7 @@ class Hunk(NamedTuple):
     theirs: Sequence[str]
 
 
-class LineMerge(NamedTuple):
+class LineMerge(Record):
     """The hunks of a line merge."""
 
     hunks: list[Hunk]

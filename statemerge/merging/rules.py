@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import fnmatch
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from statemerge.errors import RulesError
 from statemerge.pointer import unescape
+from statemerge.records import Record
 
 STRATEGIES = ("ours", "theirs", "base", "sum", "max", "min", "lww", "union")
 LIST_MODES = ("keyed", "sequence", "atomic", "union")
@@ -34,7 +35,7 @@ COMPARISONS = ("semver", "version")
 Tokens = tuple[str, ...]
 
 
-class Rule(NamedTuple):
+class Rule(Record):
     """One rule: a path pattern with a strategy and/or a list mode."""
 
     path: str
@@ -105,7 +106,7 @@ def _closure(pattern: Tokens, states: set[int]) -> frozenset[int]:
     return frozenset(reached)
 
 
-class RuleSet(NamedTuple):
+class RuleSet(Record):
     """The rules that apply to one file, in order."""
 
     rules: tuple[Rule, ...] = ()

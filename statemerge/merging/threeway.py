@@ -13,7 +13,7 @@ lets the writer keep their bytes and lets the output step skip them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from statemerge.merging.conflicts import (
     Conflict,
@@ -28,12 +28,13 @@ from statemerge.merging.rules import RuleSet, Tokens
 from statemerge.merging.strategies import CannotApply, later_side, resolve
 from statemerge.merging.values import ABSENT, same
 from statemerge.pointer import format_pointer
+from statemerge.records import Record
 
 if TYPE_CHECKING:
     from statemerge.merging.answers import Answer, Answered
 
 
-class MergeResult(NamedTuple):
+class MergeResult(Record):
     """The merged value (holding slots where conflicts are left) and what the merge found."""
 
     value: Any

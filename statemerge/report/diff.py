@@ -7,7 +7,9 @@ the front is one addition, not a change of every element after it.
 from __future__ import annotations
 
 import json
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
+
+from statemerge.records import Record
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 
@@ -19,7 +21,7 @@ _KINDS = {
 }
 
 
-class Change(NamedTuple):
+class Change(Record):
     """One difference at a JSON Pointer: `added` (no old), `removed` (no new), or `changed`."""
 
     kind: str

@@ -14,7 +14,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 from statemerge.errors import (
     ChangedSinceRead,
@@ -25,6 +25,7 @@ from statemerge.errors import (
     RetriesExhausted,
     StatemergeError,
 )
+from statemerge.records import Record
 from statemerge.store.metrics import CallStats
 from statemerge.store.retry import RetryPolicy, retry_delay
 
@@ -36,7 +37,7 @@ DEFAULT_RETRIES = 20
 HELD_LOCKS_ENV = "STATEMERGE_HELD_LOCKS"
 
 
-class StoredValue(NamedTuple):
+class StoredValue(Record):
     """The value of a store and its etag; `exists` is False for a store never written."""
 
     value: Any
@@ -44,7 +45,7 @@ class StoredValue(NamedTuple):
     exists: bool
 
 
-class Holder(NamedTuple):
+class Holder(Record):
     """Who holds a lock: recorded by the holder, shown by `lock --status`."""
 
     agent: str
@@ -74,7 +75,7 @@ class Holder(NamedTuple):
             return None
 
 
-class LockState(NamedTuple):
+class LockState(Record):
     """What `lock --status` reports: whether the lock is held, and by whom when known."""
 
     held: bool

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "statemerge"
 
 # The pure core: plain data in and out, no I/O. It may use itself and the base modules below it.
 CORE = {"merging", "crdt", "eventlog", "patch", "clocks", "pointer"}
-BASE = {"errors", "jsonvalue", "gcpause", "nesting", "sha256"}
+BASE = {"errors", "jsonvalue", "gcpause", "nesting", "sha256", "records"}
 HEAVY = {"typer", "rich", "deepdiff", "ruamel", "yaml", "jsonschema"}
 
 # Edges that are known to point the wrong way, each to be removed by the change named beside it;

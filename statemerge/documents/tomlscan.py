@@ -25,6 +25,8 @@ _PLAIN_VALUE = r"""(?:"[^"\\\n]*"|[^"'\[\]{}#\n])"""
 _SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(" + _PLAIN_VALUE + r"*?(?:\[" + (
     _PLAIN_VALUE) + r"*\])?)[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
 _SIMPLE_HEADER = re.compile(r"[ \t]*(\[\[?)([A-Za-z0-9_.-]+)\]\]?[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+# blank lines and common key lines, with the comment lines above them (whole statements each)
+_RUN = re.compile(r"(?:(?:[ \t]*#[^\n]*\n)*+(?:[ \t]*\r?\n|" + _SIMPLE_KEY.pattern + "))*+")
 _PLAIN = re.compile(r"[^\"'\[\]{}#\n]+")
 _COMMENT = re.compile(r"#[^\n]*")
 
@@ -113,13 +115,25 @@ def _value_end(text: str, position: int) -> tuple[int, int]:
 
 def scan(text: str) -> list[Statement]:
     """The statements of a TOML text, in order; ValueError when it is not one this reads."""
+    return _scan(text, 0, len(text), (), {}, defer=False)
+
+
+def _scan(text: str, position: int, stop: int, section: Address, arrays: dict[Address, int],
+          defer: bool) -> list[Statement]:
+    """The statements from `position` to `stop` (a statement's start and end), in `section`;
+    `defer`: each run of blank lines and common key lines as one statement of kind `run`,
+    read when asked (`runs`), and comment lines in it only when a key or blank line follows."""
     statements: list[Statement] = []
-    arrays: dict[Address, int] = {}  # array-of-tables address -> entries seen
-    section: Address = ()
-    position, length = 0, len(text)
+    length = len(text)
     lead: int | None = None
-    while position < length:
+    while position < stop:
         start = position
+        if defer and (run := _RUN.match(text, position).end()) > position:  # type: ignore[union-attr]
+            statement = Statement("run", start, run)  # ends in a key or blank line: no lead
+            statement.section = section
+            statements.append(statement)
+            position = run
+            continue
         position = _INDENT.match(text, position).end()  # type: ignore[union-attr]
         char = text[position] if position < length else "\n"
         if char in "\r\n":
@@ -181,29 +195,55 @@ def _resolve(path: tuple[str, ...], arrays: dict[Address, int], entry: bool) -> 
 
 
 class Layout:
-    """A text's statements indexed by address."""
+    """A text's statements indexed by address. Its headers are read first; the key/value
+    statements of a section when first asked for (most of a large text is never asked for)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.statements = scan(text)
-        self.exact: dict[Address, Statement] = {}
-        self.sections: list[Statement] = []
+        self.sections: list[Statement] = []  # the headers, in order
         self.arrays: set[Address] = set()
-        for statement in self.statements:
-            if statement.kind in ("blank", "comment"):
-                continue
-            self.exact[statement.address] = statement
-            if statement.kind != "key":
+        self._exact: dict[Address, Statement] = {}  # headers, and the keys of sections read
+        self._pieces: dict[Address, list[Statement]] = {}  # section -> its keys and runs
+        self._keys: dict[Address, list[Statement]] = {}  # the sections read
+        for statement in _scan(text, 0, len(text), (), {}, defer=True):
+            if statement.kind in ("key", "run"):
+                self._pieces.setdefault(statement.section, []).append(statement)
+            elif statement.kind in ("table", "array"):
+                self._exact[statement.address] = statement
                 self.sections.append(statement)
-            if statement.kind == "array":
-                self.arrays.add(statement.address[:-1])
+                if statement.kind == "array":
+                    self.arrays.add(statement.address[:-1])
         self._under: dict[Address, list[Statement]] | None = None
-        self._keys: dict[Address, list[Statement]] | None = None
         self.section_index = {header.start: index for index, header in enumerate(self.sections)}
         self._ends = {header.start: following.lead for header, following in zip(
             self.sections, self.sections[1:], strict=False)}
         if self.sections:
             self._ends[self.sections[-1].start] = len(text)
+
+    def find(self, address: Address) -> Statement | None:
+        """The key/value or header that defines `address`."""
+        found = self._exact.get(address)
+        if found is None:
+            for size in range(len(address)):  # the sections that may hold it as a (dotted) key
+                self.keys_of(address[:size])
+            found = self._exact.get(address)
+        return found
+
+    def keys_of(self, section: Address) -> list[Statement]:
+        """The key/value statements written in the section of that address, in order."""
+        keys = self._keys.get(section)
+        if keys is None:
+            keys = self._keys[section] = []
+            for piece in self._pieces.get(section, ()):
+                if piece.kind == "run":
+                    keys.extend(statement for statement in _scan(
+                        self.text, piece.start, piece.end, section, {}, defer=False)
+                        if statement.kind == "key")
+                else:
+                    keys.append(piece)
+            for key in keys:
+                self._exact.setdefault(key.address, key)
+        return keys
 
     def section_end(self, header: Statement | None) -> int:
         """Where a section (header and its keys; None: the root's keys) ends: at the next
@@ -222,24 +262,21 @@ class Layout:
             end = line_start
         return end
 
-    @property
-    def under(self) -> dict[Address, list[Statement]]:
-        """Every key/value and header below each address (built when first asked)."""
+    def headers_under(self, address: Address) -> list[Statement]:
+        """The headers of `address` and of the tables below it, in order."""
         if self._under is None:
             self._under = {}
-            for statement in self.exact.values():
-                address = statement.address
-                for size in range(1, len(address) + 1):
-                    self._under.setdefault(address[:size], []).append(statement)
-            for statements in self._under.values():
-                statements.sort(key=lambda statement: statement.start)
-        return self._under
+            for header in self.sections:
+                for size in range(1, len(header.address) + 1):
+                    self._under.setdefault(header.address[:size], []).append(header)
+        return self._under.get(address, []) if address else []
 
-    def keys_of(self, section: Address) -> list[Statement]:
-        """The key/value statements written in the section of that address, in order."""
-        if self._keys is None:
-            self._keys = {}
-            for statement in self.statements:
-                if statement.kind == "key":
-                    self._keys.setdefault(statement.section, []).append(statement)
-        return self._keys.get(section, [])
+    def under(self, address: Address) -> list[Statement]:
+        """Every key/value and header below `address` (and its own), in order."""
+        headers = self.headers_under(address)
+        found = list(headers)
+        for section in [*(address[:size] for size in range(len(address))),
+                        *(header.address for header in headers)]:
+            found.extend(key for key in self.keys_of(section)
+                         if key.address[:len(address)] == address)
+        return sorted(found, key=lambda statement: statement.start) if address else []

@@ -198,27 +198,56 @@ class Layout:
     """A text's statements indexed by address. Its headers are read first; the key/value
     statements of a section when first asked for (most of a large text is never asked for)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, like: Layout | None = None) -> None:
+        """`like`: the layout of another version of the text; the headers and runs of the
+        part both open with are taken from it, not read again."""
         self.text = text
         self.sections: list[Statement] = []  # the headers, in order
         self.arrays: set[Address] = set()
         self._exact: dict[Address, Statement] = {}  # headers, and the keys of sections read
         self._pieces: dict[Address, list[Statement]] = {}  # section -> its keys and runs
         self._keys: dict[Address, list[Statement]] = {}  # the sections read
-        for statement in _scan(text, 0, len(text), (), {}, defer=True):
+        start, section, arrays = 0, (), {}  # where to read from, in which table
+        shared = like.shared_headers(text) if like is not None else 0
+        if like is not None and shared:  # read on from the end of the last header shared
+            last = like.sections[shared - 1]
+            start, section = last.end, last.address
+            for header in like.sections[:shared]:
+                self._add_header(header)
+            arrays = {entry.address[:-1]: entry.address[-1] + 1 for entry in self.sections
+                      if entry.kind == "array"}  # entries seen of each array of tables
+            self._pieces = {address: list(pieces) for address, pieces in like._pieces.items()
+                            if pieces[0].start < last.start}
+        for statement in _scan(text, start, len(text), section, arrays, defer=True):
             if statement.kind in ("key", "run"):
                 self._pieces.setdefault(statement.section, []).append(statement)
             elif statement.kind in ("table", "array"):
-                self._exact[statement.address] = statement
-                self.sections.append(statement)
-                if statement.kind == "array":
-                    self.arrays.add(statement.address[:-1])
+                self._add_header(statement)
         self._under: dict[Address, list[Statement]] | None = None
         self.section_index = {header.start: index for index, header in enumerate(self.sections)}
         self._ends = {header.start: following.lead for header, following in zip(
             self.sections, self.sections[1:], strict=False)}
         if self.sections:
             self._ends[self.sections[-1].start] = len(text)
+
+    def _add_header(self, header: Statement) -> None:
+        self._exact[header.address] = header
+        self.sections.append(header)
+        if header.kind == "array":
+            self.arrays.add(header.address[:-1])
+
+    def shared_headers(self, text: str) -> int:
+        """How many of the headers open a text that `text` opens with too (the headers,
+        their sections and all before them: so each whole line of the header is in both)."""
+        same = _common_prefix(self.text, text)
+        low, high = 0, len(self.sections)  # headers ending before `same`: a prefix of them
+        while low < high:
+            middle = (low + high) // 2
+            if self.sections[middle].end < same:
+                low = middle + 1
+            else:
+                high = middle
+        return low
 
     def find(self, address: Address) -> Statement | None:
         """The key/value or header that defines `address`."""
@@ -280,3 +309,15 @@ class Layout:
             found.extend(key for key in self.keys_of(section)
                          if key.address[:len(address)] == address)
         return sorted(found, key=lambda statement: statement.start) if address else []
+
+
+def _common_prefix(one: str, other: str) -> int:
+    """The length of the longest text both open with (found by halving: C-speed compares)."""
+    low, high = 0, min(len(one), len(other))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[low:middle] == other[low:middle]:  # both open with the first `low`
+            low = middle
+        else:
+            high = middle - 1
+    return low

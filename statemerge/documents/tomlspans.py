@@ -35,7 +35,7 @@ class TomlWriter:
                  peer: tuple[str, Any] | None = None, base: str | None = None) -> None:
         self.ours = Layout(text)
         self.render, self.entry = render, entry
-        self.peer = Layout(peer[0]) if peer is not None else None
+        self.peer = Layout(peer[0], self.ours) if peer is not None else None
         self.peer_value = peer[1] if peer is not None else None
         self.base_text = base
         self._base: Layout | None = None  # read when a deletion needs it
@@ -146,7 +146,7 @@ class TomlWriter:
         if self.base_text is None:
             return False
         if self._base is None:
-            self._base = Layout(self.base_text)
+            self._base = Layout(self.base_text, self.ours)
         was = self._base.find(statement.address)
         if was is None:
             return True

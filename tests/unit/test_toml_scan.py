@@ -1,6 +1,7 @@
-"""The TOML layout (tomlscan.Layout) reads a section's keys only when asked, and skips runs of
-common lines at C speed: whatever it is asked, it answers as the statement-by-statement scan of
-the whole text does, on texts whose header-like lines stand inside strings and arrays."""
+"""The TOML layout (tomlscan.Layout) reads a section's keys only when asked, skips runs of common
+lines at C speed and takes what a text opens with from another version's layout: whatever it is
+asked, it answers as the statement-by-statement scan of the whole text does, on texts whose
+header-like lines stand inside strings and arrays."""
 
 from __future__ import annotations
 
@@ -38,19 +39,35 @@ def _fields(statement: Statement | None) -> Any:
             statement.address, statement.section, statement.value_start, statement.value_end)
 
 
-def _check(text: str) -> None:
+def _is_toml(text: str) -> bool:
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
+
+
+def _check(text: str, like: str | None = None) -> None:
+    """Every question the writer asks, each of a new layout, then all of one in turn; `like`:
+    the text of another version, whose layout the layouts are made from."""
     named = [s for s in scan(text) if s.kind not in ("blank", "comment")]
-    layout = Layout(text)
+    if like is not None and not _is_toml(like):
+        return
+
+    def new() -> Layout:
+        return Layout(text, Layout(like) if like is not None else None)
+
+    layout = new()
     assert [_fields(h) for h in layout.sections] == [_fields(s) for s in named if s.kind != "key"]
     addresses = {s.address[:size] for s in named for size in range(len(s.address) + 1)}
     for address in sorted(addresses, key=repr):
         expected = [s for s in named if s.address == address]
-        assert _fields(Layout(text).find(address)) == _fields(expected[-1] if expected else None)
+        assert _fields(new().find(address)) == _fields(expected[-1] if expected else None)
         below = [s for s in named if s.address[:len(address)] == address] if address else []
-        assert [_fields(s) for s in Layout(text).under(address)] == [_fields(s) for s in below]
-        assert [_fields(s) for s in Layout(text).headers_under(address)] == [
+        assert [_fields(s) for s in new().under(address)] == [_fields(s) for s in below]
+        assert [_fields(s) for s in new().headers_under(address)] == [
             _fields(s) for s in below if s.kind != "key"]
-        assert [_fields(s) for s in Layout(text).keys_of(address)] == [
+        assert [_fields(s) for s in new().keys_of(address)] == [
             _fields(s) for s in named if s.kind == "key" and s.section == address]
     for address in sorted(addresses, key=repr):  # asked in turn of one layout, as the writer does
         assert _fields(layout.find(address)) == _fields(
@@ -61,15 +78,19 @@ def test_the_layout_answers_as_the_whole_scan_on_texts_with_strings_and_arrays()
     for text in TEXTS:
         tomllib.loads(text)  # each is TOML
         _check(text)
+        for size in range(0, len(text) + 1, 3):  # another version: what it opens with, then not
+            _check(text, text[:size])
+            _check(text, text[:size] + "x = 9\n[x.y]\n")
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(LINES), max_size=25), st.booleans())
-def test_the_layout_answers_as_the_whole_scan_on_random_texts(lines: list[str],
-                                                              end: bool) -> None:
+@given(st.lists(st.sampled_from(LINES), max_size=25), st.booleans(),
+       st.lists(st.sampled_from(LINES), max_size=8), st.integers(0, 25))
+def test_the_layout_answers_as_the_whole_scan_on_random_texts(lines: list[str], end: bool,
+                                                              other: list[str],
+                                                              shared: int) -> None:
     text = "\n".join(lines) + ("\n" if end else "")
-    try:
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    if not _is_toml(text):
         return  # the layout reads texts already known to be TOML
     _check(text)
+    _check(text, "\n".join(lines[:shared] + other) + "\n")  # another version's layout

@@ -25,8 +25,16 @@ _PLAIN_VALUE = r"""(?:"[^"\\\n]*"|[^"'\[\]{}#\n])"""
 _SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(" + _PLAIN_VALUE + r"*?(?:\[" + (
     _PLAIN_VALUE) + r"*\])?)[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
 _SIMPLE_HEADER = re.compile(r"[ \t]*(\[\[?)([A-Za-z0-9_.-]+)\]\]?[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
-# blank lines and common key lines, with the comment lines above them (whole statements each)
-_RUN = re.compile(r"(?:(?:[ \t]*#[^\n]*\n)*+(?:[ \t]*\r?\n|" + _SIMPLE_KEY.pattern + "))*+")
+# what a large text is mostly made of, read at C speed: runs of blank lines and key lines whose
+# value is plain (numbers, dates, words, strings without escapes, one flat array) -- each of
+# them a whole `_SIMPLE_KEY` statement -- with the comment lines above them; a section: the
+# comment lines above a plain header, the header, and such a run
+_COMMENTS = r"(?:[ \t]*+#[^\n]*+\n)*+"
+_FLAT = r"""[^"'\[\]{}#\n]*+(?:"[^"\\\n]*+"[^"'\[\]{}#\n]*+)*+"""
+_RUN_PATTERN = (_COMMENTS.join(("(?:", r"(?:[ \t]*+\r?\n|[ \t]*+[A-Za-z0-9_-]++[ \t]*+=")) + _FLAT
+                + r"(?:\[" + _FLAT + r"\][ \t]*+)?+(?:#[^\n]*+)?+(?:\n|\Z)))*+")
+_RUN = re.compile(_RUN_PATTERN)
+_SECTION = re.compile(f"({_COMMENTS}){_SIMPLE_HEADER.pattern}({_RUN_PATTERN})")
 _PLAIN = re.compile(r"[^\"'\[\]{}#\n]+")
 _COMMENT = re.compile(r"#[^\n]*")
 
@@ -115,69 +123,69 @@ def _value_end(text: str, position: int) -> tuple[int, int]:
 
 def scan(text: str) -> list[Statement]:
     """The statements of a TOML text, in order; ValueError when it is not one this reads."""
-    return _scan(text, 0, len(text), (), {}, defer=False)
+    return _statements(text, 0, len(text), ())
 
 
-def _scan(text: str, position: int, stop: int, section: Address, arrays: dict[Address, int],
-          defer: bool) -> list[Statement]:
-    """The statements from `position` to `stop` (a statement's start and end), in `section`;
-    `defer`: each run of blank lines and common key lines as one statement of kind `run`,
-    read when asked (`runs`), and comment lines in it only when a key or blank line follows."""
+def _statements(text: str, position: int, stop: int, section: Address) -> list[Statement]:
+    """The statements from `position` to `stop` (a statement's start and end) after the top
+    of the text or a key, blank line or header (of `section`)."""
     statements: list[Statement] = []
-    length = len(text)
-    lead: int | None = None
+    arrays: dict[Address, int] = {}
+    lead: int | None = None  # where the comment lines above the next statement start
     while position < stop:
-        start = position
-        if defer and (run := _RUN.match(text, position).end()) > position:  # type: ignore[union-attr]
-            statement = Statement("run", start, run)  # ends in a key or blank line: no lead
-            statement.section = section
-            statements.append(statement)
-            position = run
-            continue
-        position = _INDENT.match(text, position).end()  # type: ignore[union-attr]
-        char = text[position] if position < length else "\n"
-        if char in "\r\n":
-            end = text.find("\n", position)
-            statement = Statement("blank", start, length if end == -1 else end + 1)
+        statement = _statement(text, position, section, arrays)
+        if statement.kind == "blank":
             lead = None
-        elif char == "#":
-            end = text.find("\n", position)
-            statement = Statement("comment", start, length if end == -1 else end + 1)
-            lead = start if lead is None else lead
-        elif (simple := (_SIMPLE_HEADER if char == "[" else _SIMPLE_KEY).match(text, start)):
-            if char == "[":
-                double = len(simple.group(1)) == 2
-                statement = Statement("array" if double else "table", start, simple.end())
-                path = tuple(simple.group(2).split("."))
-                section = statement.address = _resolve(path, arrays, double)
-            else:
-                statement = Statement("key", start, simple.end())
-                statement.value_start, statement.value_end = simple.span(2)
-                path = (simple.group(1),)
-                statement.address = (*section, *path)
-            statement.path, statement.section = path, section
-            statement.lead = start if lead is None else lead
-            lead = None
+        elif statement.kind == "comment":
+            lead = statement.start if lead is None else lead
         else:
-            if char == "[":
-                double = text.startswith("[[", position)
-                path, close = _keys(text, position + (2 if double else 1), "]]" if double else "]")
-                _, end = _value_end(text, close + (2 if double else 1))
-                statement = Statement("array" if double else "table", start, end)
-                section = _resolve(path, arrays, double)
-            else:
-                path, equals = _keys(text, position, "=")
-                statement = Statement("key", start, 0)
-                statement.value_start = _INDENT.match(text, equals + 1).end()  # type: ignore
-                statement.value_end, statement.end = _value_end(text, statement.value_start)
-            statement.path = path
-            statement.section = section
-            statement.address = section if char == "[" else section + path
-            statement.lead = start if lead is None else lead
-            lead = None
+            statement.lead = statement.start if lead is None else lead
+            section, lead = statement.section, None
         statements.append(statement)
         position = statement.end
     return statements
+
+
+def _statement(text: str, start: int, section: Address, arrays: dict[Address, int]) -> Statement:
+    """The statement at `start`, in `section` (a header: in its own); `arrays`: the entries
+    seen of each array of tables, counted on."""
+    length = len(text)
+    position = _INDENT.match(text, start).end()  # type: ignore[union-attr]
+    char = text[position] if position < length else "\n"
+    if char in "\r\n#":
+        end = text.find("\n", position)
+        return Statement("comment" if char == "#" else "blank", start,
+                         length if end == -1 else end + 1)
+    if simple := (_SIMPLE_HEADER if char == "[" else _SIMPLE_KEY).match(text, start):
+        if char == "[":
+            return _header(start, simple.end(), simple.group(1), simple.group(2), arrays)
+        statement = Statement("key", start, simple.end())
+        statement.value_start, statement.value_end = simple.span(2)
+        path: tuple[str, ...] = (simple.group(1),)
+    elif char == "[":
+        double = text.startswith("[[", position)
+        path, close = _keys(text, position + (2 if double else 1), "]]" if double else "]")
+        statement = Statement("array" if double else "table", start,
+                              _value_end(text, close + (2 if double else 1))[1])
+        section = _resolve(path, arrays, double)
+    else:
+        path, equals = _keys(text, position, "=")
+        statement = Statement("key", start, 0)
+        statement.value_start = _INDENT.match(text, equals + 1).end()  # type: ignore[union-attr]
+        statement.value_end, statement.end = _value_end(text, statement.value_start)
+    statement.path, statement.section = path, section
+    statement.address = section if char == "[" else section + path
+    return statement
+
+
+def _header(start: int, end: int, brackets: str, dotted: str, arrays: dict[Address, int]
+            ) -> Statement:
+    """A plain header line: `[a.b]`, `[[a.b]]`."""
+    double = len(brackets) == 2
+    header = Statement("array" if double else "table", start, end)
+    header.path = tuple(dotted.split("."))
+    header.address = header.section = _resolve(header.path, arrays, double)
+    return header
 
 
 def _resolve(path: tuple[str, ...], arrays: dict[Address, int], entry: bool) -> Address:
@@ -205,7 +213,8 @@ class Layout:
         self.sections: list[Statement] = []  # the headers, in order
         self.arrays: set[Address] = set()
         self._exact: dict[Address, Statement] = {}  # headers, and the keys of sections read
-        self._pieces: dict[Address, list[Statement]] = {}  # section -> its keys and runs
+        # section -> where its keys stand: (start, end, the key) or (start, end, None): a run
+        self._pieces: dict[Address, list[tuple[int, int, Statement | None]]] = {}
         self._keys: dict[Address, list[Statement]] = {}  # the sections read
         start, section, arrays = 0, (), {}  # where to read from, in which table
         shared = like.shared_headers(text) if like is not None else 0
@@ -217,18 +226,50 @@ class Layout:
             arrays = {entry.address[:-1]: entry.address[-1] + 1 for entry in self.sections
                       if entry.kind == "array"}  # entries seen of each array of tables
             self._pieces = {address: list(pieces) for address, pieces in like._pieces.items()
-                            if pieces[0].start < last.start}
-        for statement in _scan(text, start, len(text), section, arrays, defer=True):
-            if statement.kind in ("key", "run"):
-                self._pieces.setdefault(statement.section, []).append(statement)
-            elif statement.kind in ("table", "array"):
-                self._add_header(statement)
+                            if pieces[0][0] < last.start}
+        self._read(start, section, arrays)
         self._under: dict[Address, list[Statement]] | None = None
         self.section_index = {header.start: index for index, header in enumerate(self.sections)}
         self._ends = {header.start: following.lead for header, following in zip(
             self.sections, self.sections[1:], strict=False)}
         if self.sections:
             self._ends[self.sections[-1].start] = len(text)
+
+    def _read(self, position: int, section: Address, arrays: dict[Address, int]) -> None:
+        """The headers from `position` (after a key, blank line or header, in `section`) and
+        where the keys of each section stand: plain runs and sections at C speed, each
+        other statement as `_statements` reads it."""
+        text, length = self.text, len(self.text)
+        lead: int | None = None  # as in `_statements`
+        while position < length:
+            if lead is None:
+                if (run := _RUN.match(text, position).end()) > position:  # type: ignore[union-attr]
+                    self._pieces.setdefault(section, []).append((position, run, None))
+                    position = run
+                while match := _SECTION.match(text, position):
+                    header = _header(match.end(1), match.start(4), match.group(2),
+                                     match.group(3), arrays)
+                    header.lead, section = match.start(), header.address
+                    self._add_header(header)
+                    if match.end() > match.start(4):
+                        self._pieces.setdefault(section, []).append((*match.span(4), None))
+                    position = match.end()
+                if position == length:
+                    break
+            statement = _statement(text, position, section, arrays)
+            if statement.kind == "blank":
+                lead = None
+            elif statement.kind == "comment":
+                lead = statement.start if lead is None else lead
+            else:
+                statement.lead = statement.start if lead is None else lead
+                section, lead = statement.section, None
+                if statement.kind == "key":
+                    self._pieces.setdefault(section, []).append(
+                        (statement.start, statement.end, statement))
+                else:
+                    self._add_header(statement)
+            position = statement.end
 
     def _add_header(self, header: Statement) -> None:
         self._exact[header.address] = header
@@ -263,13 +304,10 @@ class Layout:
         keys = self._keys.get(section)
         if keys is None:
             keys = self._keys[section] = []
-            for piece in self._pieces.get(section, ()):
-                if piece.kind == "run":
-                    keys.extend(statement for statement in _scan(
-                        self.text, piece.start, piece.end, section, {}, defer=False)
-                        if statement.kind == "key")
-                else:
-                    keys.append(piece)
+            for start, end, key in self._pieces.get(section, ()):
+                keys.extend([key] if key is not None else (
+                    statement for statement in _statements(self.text, start, end, section)
+                    if statement.kind == "key"))
             for key in keys:
                 self._exact.setdefault(key.address, key)
         return keys

@@ -12,6 +12,9 @@ from typing import Any
 from statemerge.errors import ParseError
 
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
+# the texts last read piece by piece, each with the cache of pieces it was read with (those of
+# one merge: a cache not seen before clears it), so the writer reads its text back with them
+_PIECES_OF: dict[str, dict[Any, Any]] = {}
 
 
 def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -> Any:
@@ -28,6 +31,9 @@ def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -
         if pieces is not None:
             from statemerge.documents.tomlpieces import read_pieces
 
+            if any(cache is not pieces for cache in _PIECES_OF.values()):
+                _PIECES_OF.clear()
+            _PIECES_OF[text] = pieces
             value = read_pieces(text, pieces)
             if value is not None:
                 return value
@@ -54,7 +60,7 @@ def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...
     `donors`: theirs' (text, value), then base's. Statement by statement (`tomlspans`): what
     theirs added comes from its text with its comments; when that writer cannot place a change
     or its text does not read back, tomlkit writes the document, copying a value theirs holds as
-    merged from its text."""
+    merged from its text. A large text reads back with the pieces ours was read with."""
     from statemerge.documents.tomlspans import TomlWriter, Unplaced
     from statemerge.jsonvalue import same
 
@@ -62,7 +68,7 @@ def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...
         writer = TomlWriter(text, _value_text, _entry_text, donors[0] if donors else None,
                             donors[1][0] if len(donors) > 1 else None)
         written = writer.write(old, new)
-        if same(parse_toml(written.encode(), "merged"), new):
+        if same(parse_toml(written.encode(), "merged", _PIECES_OF.get(text)), new):
             return written
     except (Unplaced, ValueError, KeyError, IndexError, ParseError):
         pass

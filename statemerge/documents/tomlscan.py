@@ -31,8 +31,9 @@ _SIMPLE_HEADER = re.compile(r"[ \t]*(\[\[?)([A-Za-z0-9_.-]+)\]\]?[ \t]*(?:#[^\n]
 # comment lines above a plain header, the header, and such a run
 _COMMENTS = r"(?:[ \t]*+#[^\n]*+\n)*+"
 _FLAT = r"""[^"'\[\]{}#\n]*+(?:"[^"\\\n]*+"[^"'\[\]{}#\n]*+)*+"""
-_RUN_PATTERN = (_COMMENTS.join(("(?:", r"(?:[ \t]*+\r?\n|[ \t]*+[A-Za-z0-9_-]++[ \t]*+=")) + _FLAT
-                + r"(?:\[" + _FLAT + r"\][ \t]*+)?+(?:#[^\n]*+)?+(?:\n|\Z)))*+")
+_BLANK_OR_KEY = (r"[ \t]*+\r?\n|[ \t]*+[A-Za-z0-9_-]++[ \t]*+=" + _FLAT + r"(?:\[" + _FLAT
+                 + r"\][ \t]*+)?+(?:#[^\n]*+)?+(?:\n|\Z)")
+_RUN_PATTERN = f"(?:{_COMMENTS}(?:{_BLANK_OR_KEY}))*+"
 _RUN = re.compile(_RUN_PATTERN)
 _SECTION = re.compile(f"({_COMMENTS}){_SIMPLE_HEADER.pattern}({_RUN_PATTERN})")
 _PLAIN = re.compile(r"[^\"'\[\]{}#\n]+")
@@ -246,7 +247,7 @@ class Layout:
                 if (run := _RUN.match(text, position).end()) > position:  # type: ignore[union-attr]
                     self._pieces.setdefault(section, []).append((position, run, None))
                     position = run
-                while match := _SECTION.match(text, position):
+                while match := _SECTION.match(text, position):  # comments, [header], run
                     header = _header(match.end(1), match.start(4), match.group(2),
                                      match.group(3), arrays)
                     header.lead, section = match.start(), header.address

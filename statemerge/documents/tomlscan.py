@@ -135,16 +135,21 @@ def _statements(text: str, position: int, stop: int, section: Address) -> list[S
     lead: int | None = None  # where the comment lines above the next statement start
     while position < stop:
         statement = _statement(text, position, section, arrays)
-        if statement.kind == "blank":
-            lead = None
-        elif statement.kind == "comment":
-            lead = statement.start if lead is None else lead
-        else:
-            statement.lead = statement.start if lead is None else lead
-            section, lead = statement.section, None
+        lead = _lead(statement, lead)
+        section = statement.section if statement.kind in ("table", "array") else section
         statements.append(statement)
         position = statement.end
     return statements
+
+
+def _lead(statement: Statement, lead: int | None) -> int | None:
+    """Gives a key or header the comment lines above it that start at `lead` (None: no
+    comment line); what `lead` is for the next statement."""
+    if statement.kind == "comment":
+        return statement.start if lead is None else lead
+    if statement.kind != "blank":
+        statement.lead = statement.start if lead is None else lead
+    return None
 
 
 def _statement(text: str, start: int, section: Address, arrays: dict[Address, int]) -> Statement:
@@ -258,18 +263,13 @@ class Layout:
                 if position == length:
                     break
             statement = _statement(text, position, section, arrays)
-            if statement.kind == "blank":
-                lead = None
-            elif statement.kind == "comment":
-                lead = statement.start if lead is None else lead
-            else:
-                statement.lead = statement.start if lead is None else lead
-                section, lead = statement.section, None
-                if statement.kind == "key":
-                    self._pieces.setdefault(section, []).append(
-                        (statement.start, statement.end, statement))
-                else:
-                    self._add_header(statement)
+            lead = _lead(statement, lead)
+            if statement.kind == "key":
+                self._pieces.setdefault(section, []).append(
+                    (statement.start, statement.end, statement))
+            elif statement.kind in ("table", "array"):
+                self._add_header(statement)
+                section = statement.section
             position = statement.end
 
     def _add_header(self, header: Statement) -> None:

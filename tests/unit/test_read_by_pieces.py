@@ -194,4 +194,4 @@ def test_the_toml_writer_reads_its_text_back_with_the_pieces_of_the_merge_under_
     other: dict[Any, Any] = {}
     toml.parse_toml(b"a = 1\n", "another merge", other)  # its own cache: this one is let go
     assert toml.write_toml(ours, values[1], merged, donors) == written
-    assert len(cache) == read + 1 and ours not in toml._PIECES_OF
+    assert len(cache) == read + 1 and toml._pieces_of(ours) is None

@@ -12,6 +12,9 @@ from typing import Any
 from statemerge.errors import ParseError
 
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
+# the cache of pieces last given to parse_toml, with the texts read with it (the versions of one
+# merge), so the writer reads its text back with it; replaced whole, as threads may share it
+_LAST_READ: list[tuple[dict[Any, Any], set[str]]] = []
 
 
 def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -> Any:
@@ -28,6 +31,7 @@ def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -
         if pieces is not None:
             from statemerge.documents.tomlpieces import read_pieces
 
+            _remember(text, pieces)
             value = read_pieces(text, pieces)
             if value is not None:
                 return value
@@ -49,12 +53,26 @@ def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -
         raise ParseError(source, reason, int(match.group(1)), int(match.group(2))) from None
 
 
+def _remember(text: str, pieces: dict[Any, Any]) -> None:
+    last = _LAST_READ[0] if _LAST_READ else None
+    if last is None or last[0] is not pieces:  # another merge's
+        last = (pieces, set())
+        _LAST_READ[:] = [last]
+    last[1].add(text)
+
+
+def _pieces_of(text: str) -> dict[Any, Any] | None:
+    """The cache of pieces `text` was read with, if it is the last one."""
+    last = _LAST_READ[0] if _LAST_READ else None
+    return last[0] if last is not None and text in last[1] else None
+
+
 def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...] = ()) -> str:
     """`new` written into ours' TOML `text` (which holds `old`), comments and layout kept.
     `donors`: theirs' (text, value), then base's. Statement by statement (`tomlspans`): what
     theirs added comes from its text with its comments; when that writer cannot place a change
     or its text does not read back, tomlkit writes the document, copying a value theirs holds as
-    merged from its text."""
+    merged from its text. A large text reads back with the pieces ours was read with."""
     from statemerge.documents.tomlspans import TomlWriter, Unplaced
     from statemerge.jsonvalue import same
 
@@ -62,7 +80,7 @@ def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...
         writer = TomlWriter(text, _value_text, _entry_text, donors[0] if donors else None,
                             donors[1][0] if len(donors) > 1 else None)
         written = writer.write(old, new)
-        if same(parse_toml(written.encode(), "merged"), new):
+        if same(parse_toml(written.encode(), "merged", _pieces_of(text)), new):
             return written
     except (Unplaced, ValueError, KeyError, IndexError, ParseError):
         pass

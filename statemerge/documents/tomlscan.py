@@ -25,6 +25,17 @@ _PLAIN_VALUE = r"""(?:"[^"\\\n]*"|[^"'\[\]{}#\n])"""
 _SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(" + _PLAIN_VALUE + r"*?(?:\[" + (
     _PLAIN_VALUE) + r"*\])?)[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
 _SIMPLE_HEADER = re.compile(r"[ \t]*(\[\[?)([A-Za-z0-9_.-]+)\]\]?[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+# what a large text is mostly made of, read at C speed: runs of blank lines and key lines whose
+# value is plain (numbers, dates, words, strings without escapes, one flat array) -- each of
+# them a whole `_SIMPLE_KEY` statement -- with the comment lines above them; a section: the
+# comment lines above a plain header, the header, and such a run
+_COMMENTS = r"(?:[ \t]*+#[^\n]*+\n)*+"
+_FLAT = r"""[^"'\[\]{}#\n]*+(?:"[^"\\\n]*+"[^"'\[\]{}#\n]*+)*+"""
+_BLANK_OR_KEY = (r"[ \t]*+\r?\n|[ \t]*+[A-Za-z0-9_-]++[ \t]*+=" + _FLAT + r"(?:\[" + _FLAT
+                 + r"\][ \t]*+)?+(?:#[^\n]*+)?+(?:\n|\Z)")
+_RUN_PATTERN = f"(?:{_COMMENTS}(?:{_BLANK_OR_KEY}))*+"
+_RUN = re.compile(_RUN_PATTERN)
+_SECTION = re.compile(f"({_COMMENTS}){_SIMPLE_HEADER.pattern}({_RUN_PATTERN})")
 _PLAIN = re.compile(r"[^\"'\[\]{}#\n]+")
 _COMMENT = re.compile(r"#[^\n]*")
 
@@ -113,57 +124,74 @@ def _value_end(text: str, position: int) -> tuple[int, int]:
 
 def scan(text: str) -> list[Statement]:
     """The statements of a TOML text, in order; ValueError when it is not one this reads."""
+    return _statements(text, 0, len(text), ())
+
+
+def _statements(text: str, position: int, stop: int, section: Address) -> list[Statement]:
+    """The statements from `position` to `stop` (a statement's start and end) after the top
+    of the text or a key, blank line or header (of `section`)."""
     statements: list[Statement] = []
-    arrays: dict[Address, int] = {}  # array-of-tables address -> entries seen
-    section: Address = ()
-    position, length = 0, len(text)
-    lead: int | None = None
-    while position < length:
-        start = position
-        position = _INDENT.match(text, position).end()  # type: ignore[union-attr]
-        char = text[position] if position < length else "\n"
-        if char in "\r\n":
-            end = text.find("\n", position)
-            statement = Statement("blank", start, length if end == -1 else end + 1)
-            lead = None
-        elif char == "#":
-            end = text.find("\n", position)
-            statement = Statement("comment", start, length if end == -1 else end + 1)
-            lead = start if lead is None else lead
-        elif (simple := (_SIMPLE_HEADER if char == "[" else _SIMPLE_KEY).match(text, start)):
-            if char == "[":
-                double = len(simple.group(1)) == 2
-                statement = Statement("array" if double else "table", start, simple.end())
-                path = tuple(simple.group(2).split("."))
-                section = statement.address = _resolve(path, arrays, double)
-            else:
-                statement = Statement("key", start, simple.end())
-                statement.value_start, statement.value_end = simple.span(2)
-                path = (simple.group(1),)
-                statement.address = (*section, *path)
-            statement.path, statement.section = path, section
-            statement.lead = start if lead is None else lead
-            lead = None
-        else:
-            if char == "[":
-                double = text.startswith("[[", position)
-                path, close = _keys(text, position + (2 if double else 1), "]]" if double else "]")
-                _, end = _value_end(text, close + (2 if double else 1))
-                statement = Statement("array" if double else "table", start, end)
-                section = _resolve(path, arrays, double)
-            else:
-                path, equals = _keys(text, position, "=")
-                statement = Statement("key", start, 0)
-                statement.value_start = _INDENT.match(text, equals + 1).end()  # type: ignore
-                statement.value_end, statement.end = _value_end(text, statement.value_start)
-            statement.path = path
-            statement.section = section
-            statement.address = section if char == "[" else section + path
-            statement.lead = start if lead is None else lead
-            lead = None
+    arrays: dict[Address, int] = {}
+    lead: int | None = None  # where the comment lines above the next statement start
+    while position < stop:
+        statement = _statement(text, position, section, arrays)
+        lead = _lead(statement, lead)
+        section = statement.section if statement.kind in ("table", "array") else section
         statements.append(statement)
         position = statement.end
     return statements
+
+
+def _lead(statement: Statement, lead: int | None) -> int | None:
+    """Gives a key or header the comment lines above it that start at `lead` (None: no
+    comment line); what `lead` is for the next statement."""
+    if statement.kind == "comment":
+        return statement.start if lead is None else lead
+    if statement.kind != "blank":
+        statement.lead = statement.start if lead is None else lead
+    return None
+
+
+def _statement(text: str, start: int, section: Address, arrays: dict[Address, int]) -> Statement:
+    """The statement at `start`, in `section` (a header: in its own); `arrays`: the entries
+    seen of each array of tables, counted on."""
+    length = len(text)
+    position = _INDENT.match(text, start).end()  # type: ignore[union-attr]
+    char = text[position] if position < length else "\n"
+    if char in "\r\n#":
+        end = text.find("\n", position)
+        return Statement("comment" if char == "#" else "blank", start,
+                         length if end == -1 else end + 1)
+    if simple := (_SIMPLE_HEADER if char == "[" else _SIMPLE_KEY).match(text, start):
+        if char == "[":
+            return _header(start, simple.end(), simple.group(1), simple.group(2), arrays)
+        statement = Statement("key", start, simple.end())
+        statement.value_start, statement.value_end = simple.span(2)
+        path: tuple[str, ...] = (simple.group(1),)
+    elif char == "[":
+        double = text.startswith("[[", position)
+        path, close = _keys(text, position + (2 if double else 1), "]]" if double else "]")
+        statement = Statement("array" if double else "table", start,
+                              _value_end(text, close + (2 if double else 1))[1])
+        section = _resolve(path, arrays, double)
+    else:
+        path, equals = _keys(text, position, "=")
+        statement = Statement("key", start, 0)
+        statement.value_start = _INDENT.match(text, equals + 1).end()  # type: ignore[union-attr]
+        statement.value_end, statement.end = _value_end(text, statement.value_start)
+    statement.path, statement.section = path, section
+    statement.address = section if char == "[" else section + path
+    return statement
+
+
+def _header(start: int, end: int, brackets: str, dotted: str, arrays: dict[Address, int]
+            ) -> Statement:
+    """A plain header line: `[a.b]`, `[[a.b]]`."""
+    double = len(brackets) == 2
+    header = Statement("array" if double else "table", start, end)
+    header.path = tuple(dotted.split("."))
+    header.address = header.section = _resolve(header.path, arrays, double)
+    return header
 
 
 def _resolve(path: tuple[str, ...], arrays: dict[Address, int], entry: bool) -> Address:
@@ -181,29 +209,109 @@ def _resolve(path: tuple[str, ...], arrays: dict[Address, int], entry: bool) -> 
 
 
 class Layout:
-    """A text's statements indexed by address."""
+    """A text's statements indexed by address. Its headers are read first; the key/value
+    statements of a section when first asked for (most of a large text is never asked for)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, like: Layout | None = None) -> None:
+        """`like`: the layout of another version of the text; the headers and runs of the
+        part both open with are taken from it, not read again."""
         self.text = text
-        self.statements = scan(text)
-        self.exact: dict[Address, Statement] = {}
-        self.sections: list[Statement] = []
+        self.sections: list[Statement] = []  # the headers, in order
         self.arrays: set[Address] = set()
-        for statement in self.statements:
-            if statement.kind in ("blank", "comment"):
-                continue
-            self.exact[statement.address] = statement
-            if statement.kind != "key":
-                self.sections.append(statement)
-            if statement.kind == "array":
-                self.arrays.add(statement.address[:-1])
+        self._exact: dict[Address, Statement] = {}  # headers, and the keys of sections read
+        # section -> where its keys stand: (start, end, the key) or (start, end, None): a run
+        self._pieces: dict[Address, list[tuple[int, int, Statement | None]]] = {}
+        self._keys: dict[Address, list[Statement]] = {}  # the sections read
+        start, section, arrays = 0, (), {}  # where to read from, in which table
+        shared = like.shared_headers(text) if like is not None else 0
+        if like is not None and shared:  # read on from the end of the last header shared
+            last = like.sections[shared - 1]
+            start, section = last.end, last.address
+            for header in like.sections[:shared]:
+                self._add_header(header)
+            arrays = {entry.address[:-1]: entry.address[-1] + 1 for entry in self.sections
+                      if entry.kind == "array"}  # entries seen of each array of tables
+            self._pieces = {address: list(pieces) for address, pieces in like._pieces.items()
+                            if pieces[0][0] < last.start}
+        self._read(start, section, arrays)
         self._under: dict[Address, list[Statement]] | None = None
-        self._keys: dict[Address, list[Statement]] | None = None
         self.section_index = {header.start: index for index, header in enumerate(self.sections)}
         self._ends = {header.start: following.lead for header, following in zip(
             self.sections, self.sections[1:], strict=False)}
         if self.sections:
             self._ends[self.sections[-1].start] = len(text)
+
+    def _read(self, position: int, section: Address, arrays: dict[Address, int]) -> None:
+        """The headers from `position` (after a key, blank line or header, in `section`) and
+        where the keys of each section stand: plain runs and sections at C speed, each
+        other statement as `_statements` reads it."""
+        text, length = self.text, len(self.text)
+        lead: int | None = None  # as in `_statements`
+        while position < length:
+            if lead is None:
+                if (run := _RUN.match(text, position).end()) > position:  # type: ignore[union-attr]
+                    self._pieces.setdefault(section, []).append((position, run, None))
+                    position = run
+                while match := _SECTION.match(text, position):  # comments, [header], run
+                    header = _header(match.end(1), match.start(4), match.group(2),
+                                     match.group(3), arrays)
+                    header.lead, section = match.start(), header.address
+                    self._add_header(header)
+                    if match.end() > match.start(4):
+                        self._pieces.setdefault(section, []).append((*match.span(4), None))
+                    position = match.end()
+                if position == length:
+                    break
+            statement = _statement(text, position, section, arrays)
+            lead = _lead(statement, lead)
+            if statement.kind == "key":
+                self._pieces.setdefault(section, []).append(
+                    (statement.start, statement.end, statement))
+            elif statement.kind in ("table", "array"):
+                self._add_header(statement)
+                section = statement.section
+            position = statement.end
+
+    def _add_header(self, header: Statement) -> None:
+        self._exact[header.address] = header
+        self.sections.append(header)
+        if header.kind == "array":
+            self.arrays.add(header.address[:-1])
+
+    def shared_headers(self, text: str) -> int:
+        """How many of the headers open a text that `text` opens with too (the headers,
+        their sections and all before them: so each whole line of the header is in both)."""
+        same = _common_prefix(self.text, text)
+        low, high = 0, len(self.sections)  # headers ending before `same`: a prefix of them
+        while low < high:
+            middle = (low + high) // 2
+            if self.sections[middle].end < same:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def find(self, address: Address) -> Statement | None:
+        """The key/value or header that defines `address`."""
+        found = self._exact.get(address)
+        if found is None:
+            for size in range(len(address)):  # the sections that may hold it as a (dotted) key
+                self.keys_of(address[:size])
+            found = self._exact.get(address)
+        return found
+
+    def keys_of(self, section: Address) -> list[Statement]:
+        """The key/value statements written in the section of that address, in order."""
+        keys = self._keys.get(section)
+        if keys is None:
+            keys = self._keys[section] = []
+            for start, end, key in self._pieces.get(section, ()):
+                keys.extend([key] if key is not None else (
+                    statement for statement in _statements(self.text, start, end, section)
+                    if statement.kind == "key"))
+            for key in keys:
+                self._exact.setdefault(key.address, key)
+        return keys
 
     def section_end(self, header: Statement | None) -> int:
         """Where a section (header and its keys; None: the root's keys) ends: at the next
@@ -222,24 +330,33 @@ class Layout:
             end = line_start
         return end
 
-    @property
-    def under(self) -> dict[Address, list[Statement]]:
-        """Every key/value and header below each address (built when first asked)."""
+    def headers_under(self, address: Address) -> list[Statement]:
+        """The headers of `address` and of the tables below it, in order."""
         if self._under is None:
             self._under = {}
-            for statement in self.exact.values():
-                address = statement.address
-                for size in range(1, len(address) + 1):
-                    self._under.setdefault(address[:size], []).append(statement)
-            for statements in self._under.values():
-                statements.sort(key=lambda statement: statement.start)
-        return self._under
+            for header in self.sections:
+                for size in range(1, len(header.address) + 1):
+                    self._under.setdefault(header.address[:size], []).append(header)
+        return self._under.get(address, []) if address else []
 
-    def keys_of(self, section: Address) -> list[Statement]:
-        """The key/value statements written in the section of that address, in order."""
-        if self._keys is None:
-            self._keys = {}
-            for statement in self.statements:
-                if statement.kind == "key":
-                    self._keys.setdefault(statement.section, []).append(statement)
-        return self._keys.get(section, [])
+    def under(self, address: Address) -> list[Statement]:
+        """Every key/value and header below `address` (and its own), in order."""
+        headers = self.headers_under(address)
+        found = list(headers)
+        for section in [*(address[:size] for size in range(len(address))),
+                        *(header.address for header in headers)]:
+            found.extend(key for key in self.keys_of(section)
+                         if key.address[:len(address)] == address)
+        return sorted(found, key=lambda statement: statement.start) if address else []
+
+
+def _common_prefix(one: str, other: str) -> int:
+    """The length of the longest text both open with (found by halving: C-speed compares)."""
+    low, high = 0, min(len(one), len(other))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[low:middle] == other[low:middle]:  # both open with the first `low`
+            low = middle
+        else:
+            high = middle - 1
+    return low

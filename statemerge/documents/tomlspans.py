@@ -35,7 +35,7 @@ class TomlWriter:
                  peer: tuple[str, Any] | None = None, base: str | None = None) -> None:
         self.ours = Layout(text)
         self.render, self.entry = render, entry
-        self.peer = Layout(peer[0]) if peer is not None else None
+        self.peer = Layout(peer[0], self.ours) if peer is not None else None
         self.peer_value = peer[1] if peer is not None else None
         self.base_text = base
         self._base: Layout | None = None  # read when a deletion needs it
@@ -76,7 +76,7 @@ class TomlWriter:
     def _table(self, here: Address, old: dict[str, Any], new: dict[str, Any],
                there: Address | None, peer: dict[str, Any] | None) -> None:
         """Make the table at `here` (theirs: at `there`, holding `peer`) hold `new`."""
-        if not new and here and here not in self.ours.exact:
+        if not new and here and self.ours.find(here) is None:
             raise Unplaced(f"{here}: an empty table ours wrote without a header")
         for key, before in old.items():
             if key not in new:
@@ -89,7 +89,7 @@ class TomlWriter:
             theirs = peer.get(key) if peer is not None else None
             inner = (*there, key) if there is not None and peer is not None and (
                 key in peer) else None
-            statement = self.ours.exact.get(address)
+            statement = self.ours.find(address)
             if statement is not None and statement.kind == "key":
                 self._replace(statement, before, after, inner)
             elif statement is None and address in self.ours.arrays and isinstance(
@@ -110,7 +110,7 @@ class TomlWriter:
                  there: Address | None) -> None:
         """A changed value, written between ours' `=` and end-of-line comment."""
         text = self.ours.text
-        theirs = self.peer.exact.get(there) if self.peer is not None and there is not None else None
+        theirs = self.peer.find(there) if self.peer is not None and there is not None else None
         if theirs is not None and theirs.kind == "key" and self.peer is not None and same(
                 self._peer_at(there), after):
             written = self.peer.text[theirs.value_start:theirs.value_end]
@@ -129,7 +129,7 @@ class TomlWriter:
 
     def _delete(self, address: Address) -> None:
         """Every statement of a value the merge dropped, with its comment lines above."""
-        for statement in self.ours.under.get(address, ()):
+        for statement in self.ours.under(address):
             lead = statement.lead
             if lead < statement.start and self._ours_commented(statement):
                 lead = statement.start
@@ -146,8 +146,8 @@ class TomlWriter:
         if self.base_text is None:
             return False
         if self._base is None:
-            self._base = Layout(self.base_text)
-        was = self._base.exact.get(statement.address)
+            self._base = Layout(self.base_text, self.ours)
+        was = self._base.find(statement.address)
         if was is None:
             return True
         text = self.ours.text
@@ -168,7 +168,7 @@ class TomlWriter:
             self._edit(position, position, _ended(text, self.ours.text, position))
             return
         source = (*there, key)
-        statements = self.peer.under.get(source, [])
+        statements = self.peer.under(source)
         if not statements:
             raise Unplaced(f"{address}: theirs does not write it")
         for statement in statements:
@@ -178,7 +178,7 @@ class TomlWriter:
                 # a dotted key, maybe written in a parent table: into ours' table there
                 depth = len(there) - len(statement.section)
                 if depth > len(here) or here[len(here) - depth:] != there[len(there) - depth:] or (
-                        any(here[:len(here) - k] in self.ours.exact for k in range(depth))):
+                        any(self.ours.find(here[:len(here) - k]) is not None for k in range(depth))):
                     raise Unplaced(f"{address}: ours writes that table another way")
                 self._insert_key(here[:len(here) - depth], statement, statement.section)
 
@@ -191,12 +191,13 @@ class TomlWriter:
         mine = ours.keys_of(here)
         siblings = peer.keys_of(there)
         above = [s for s in siblings[:siblings.index(statement)]
-                 if (*here, *s.path) in ours.exact and ours.exact[(*here, *s.path)].section == here]
+                 if getattr(ours.find((*here, *s.path)), "section", None) == here]
         if above:
-            anchor = ours.exact[here + above[-1].path]
+            anchor = ours.find(here + above[-1].path)
+            assert anchor is not None
             position = anchor.end
             for following in (s for s in mine if s.start > anchor.start):
-                if there + following.path in peer.exact:
+                if peer.find(there + following.path) is not None:
                     break
                 position = following.end
         else:
@@ -208,7 +209,7 @@ class TomlWriter:
         """Where keys go in a section of ours that has none."""
         if not here:
             return self.ours.section_end(None)
-        header = self.ours.exact.get(here)
+        header = self.ours.find(here)
         if header is None or header.kind == "key":
             raise Unplaced(f"{here}: no section of ours to add keys to")
         return header.end
@@ -225,14 +226,14 @@ class TomlWriter:
                 continue  # copied too, just before
             if previous.address[:len(there)] != there:
                 break
-            mine = ours.exact.get(here + previous.address[len(there):])
+            mine = ours.find(here + previous.address[len(there):])
             if mine is not None and mine.kind != "key":
                 position = self._after_section(mine, here, there)
                 break
         if position is None:  # at the end of the table, or of the nearest one with sections
             position = len(ours.text)
             for size in range(len(here), 0, -1):
-                region = [s for s in ours.under.get(here[:size], []) if s.kind != "key"]
+                region = ours.headers_under(here[:size])
                 if region:
                     position = ours.content_end(region[-1])
                     break
@@ -247,8 +248,8 @@ class TomlWriter:
         position = ours.content_end(header)
         for following in ours.sections[ours.section_index[header.start] + 1:]:
             address = following.address
-            if following.kind == "array" or address[:len(here)] != here or (
-                    there + address[len(here):]) in peer.exact:
+            if following.kind == "array" or address[:len(here)] != here or peer.find(
+                    there + address[len(here):]) is not None:
                 break
             position = ours.content_end(following)
         return position
@@ -270,7 +271,7 @@ class TomlWriter:
             if dropped not in kept_set:
                 self._delete((*here, dropped))
         previous: int | None = None
-        first = self.ours.exact.get((*here, 0))
+        first = self.ours.find((*here, 0))
         for entry, index in zip(new, kept, strict=True):
             match = theirs.find(entry) if theirs is not None else None
             inner = (*there, match) if there is not None and match is not None else None
@@ -283,8 +284,10 @@ class TomlWriter:
             if inner is None or self.peer is None or not same(peer[match], entry):
                 raise Unplaced(f"{here}: an entry no side wrote")
             peer_text = self.peer.text
-            header = self.peer.exact[inner]
-            last = [s for s in self.peer.under[inner] if s.kind != "key"][-1]
+            header = self.peer.find(inner)
+            if header is None:
+                raise Unplaced(f"{inner}: theirs writes that entry inline")
+            last = self.peer.headers_under(inner)[-1]
             if previous is not None:  # after the entry before it, with the blank lines above
                 position = self._entry_end((*here, previous))
                 chunk = peer_text[_gap(peer_text, header.lead):self.peer.content_end(last)]
@@ -296,8 +299,7 @@ class TomlWriter:
             self._edit(position, position, _ended(chunk, self.ours.text, position), section=True)
 
     def _entry_end(self, address: Address) -> int:
-        sections = [s for s in self.ours.under[address] if s.kind != "key"]
-        return self.ours.content_end(sections[-1])
+        return self.ours.content_end(self.ours.headers_under(address)[-1])
 
 
 class _Matching:

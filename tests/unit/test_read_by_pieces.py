@@ -173,3 +173,25 @@ def test_comparing_shared_values_is_json_equality(a: Any, b: Any, width: int) ->
     other = {**shared, "k0": b, "x": b}
     assert same_shared({**shared, "x": a}, other) == same({**shared, "x": a}, other)
     assert same_shared([a] * width + [b], [a] * width + [a]) == same([b], [a])
+
+
+def test_the_toml_writer_reads_its_text_back_with_the_pieces_of_the_merge_under_way() -> None:
+    from statemerge.documents import toml
+    from statemerge.merging.threeway import merge
+
+    base = "".join(f"[agents.a{n}]\nstatus = 'idle'\n[[agents.a{n}.tasks]]\nid = {n}\n\n"
+                   for n in range(200))
+    ours, theirs = base + "[agents.o]\nruns = 1\n", base + "# theirs\n[agents.t]\nruns = 2\n"
+    cache: dict[Any, Any] = {}
+    values = [toml.parse_toml(text.encode(), name, cache)
+              for text, name in ((base, "base"), (ours, "ours"), (theirs, "theirs"))]
+    merged = merge(*values).value
+    read = len(cache)
+    donors = ((theirs, values[2]), (base, values[0]))
+    written = toml.write_toml(ours, values[1], merged, donors)
+    assert written == ours + "\n# theirs\n[agents.t]\nruns = 2\n"
+    assert len(cache) == read + 1  # only [agents.o] with theirs' comment below it is new
+    other: dict[Any, Any] = {}
+    toml.parse_toml(b"a = 1\n", "another merge", other)  # its own cache: this one is let go
+    assert toml.write_toml(ours, values[1], merged, donors) == written
+    assert len(cache) == read + 1 and toml._pieces_of(ours) is None

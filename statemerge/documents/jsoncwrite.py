@@ -136,7 +136,8 @@ class _Writer:
                 if member is first and newline:
                     lead = lead[newline.end():]
                 head = text[member.start:member.node.start]
-                child = donor.child(key) if donor is not None and key is not None else None
+                changed = not (same(old_value, value) and type(old_value) is type(value))
+                child = donor.child(key) if changed and donor is not None and key is not None else None
                 body = self.value(member.node, old_value, value, child)
                 rest = last_rest if member is last and member.comma is None else text[
                     (member.comma + 1 if member.comma is not None else member.node.end):member.after_end]

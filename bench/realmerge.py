@@ -43,7 +43,7 @@ if __name__ == "__main__":  # as a script: bench/yaml.py must not hide PyYAML's 
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 EXTENSIONS = (".yaml", ".yml", ".json", ".jsonc", ".json5", ".toml")
-FAMILIES = {"yaml": "yaml", "json": "json", "jsonc": "jsonc", "json5": "jsonc", "toml": "toml"}
+FAMILIES = {"yaml": "yaml", "yml": "yaml", "json": "json", "jsonc": "jsonc", "json5": "jsonc", "toml": "toml"}
 OUTCOMES = ("bytes", "data", "conflict", "different", "error", "timeout")
 MIRRORS = os.environ.get("STATEMERGE_MIRRORS", "/work/.mirror")
 DEFAULT_CACHE = Path("/tmp/statemerge-realmerge")

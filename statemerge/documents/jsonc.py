@@ -14,9 +14,12 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from statemerge.errors import DuplicateKeyError, ParseError
+
+if TYPE_CHECKING:
+    from statemerge.documents.jsoncshared import SharedText
 
 Dialect = Literal["jsonc", "json5"]
 MAX_DEPTH = 1000
@@ -148,6 +151,11 @@ class Node:
         self._scanner: _Scanner | None = None  # set while the members are not scanned yet
 
     @property
+    def scanned_members(self) -> list[Member] | None:
+        """The members when they are scanned already (None otherwise): scans nothing."""
+        return self._members if self._scanner is None else None
+
+    @property
     def members(self) -> list[Member] | None:
         if self._scanner is not None:
             scanner, self._scanner = self._scanner, None
@@ -186,11 +194,13 @@ _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "0
 
 
 class _Scanner:
-    def __init__(self, text: str, source: str, dialect: Dialect, blanked: str | None = None
-                 ) -> None:
+    def __init__(self, text: str, source: str, dialect: Dialect, *, lazy: bool = False,
+                 like: SharedText | None = None) -> None:
         self.text, self.source, self.dialect = text, source, dialect
         self.position = 0
-        self.blanked = blanked  # `spans`: the text as JSON, where containers are skipped
+        self.lazy = lazy  # `spans`: containers below the one being scanned are passed over
+        self.like = like  # `spans`: what a text agrees on with another, already scanned
+        self._blanked: str | None = None
 
     def fail(self, reason: str, position: int) -> ParseError:
         line = self.text.count("\n", 0, position) + 1
@@ -223,7 +233,7 @@ class _Scanner:
         kind, token, start = self.token()
         if depth > MAX_DEPTH:
             raise self.fail(f"nested deeper than {MAX_DEPTH} levels.", start)
-        if token in ("{", "[") and depth and self.blanked is not None:
+        if token in ("{", "[") and depth and self.lazy:
             return None, self._skipped(start)
         if token == "{":
             return self.container(start, "}", depth)
@@ -290,6 +300,12 @@ class _Scanner:
         node = Node(start, 0, [])
         assert node.members is not None
         result: Any = {} if closing == "}" else []
+        if self.like is not None and (shared := self.like.prefix_members(start)):
+            node.members.extend(shared)  # the same bytes: the same members (values not needed)
+            result = {member.key: None for member in shared} if closing == "}" else [None] * len(
+                shared)
+            self.position = shared[-1].after_end
+            node.trailing_comma = shared[-1].comma is not None and self.peek()[1] == closing
         while True:
             lead_start = self.position
             kind, token, token_start = self.peek()
@@ -340,13 +356,21 @@ class _Scanner:
 
     def _skipped(self, start: int) -> Node:
         """A container below the one being scanned, passed over at C speed (its end found by
-        the JSON decoder in the blanked text), to be scanned if its members are asked for."""
-        assert self.blanked is not None
-        try:
-            end = _DECODER.raw_decode(self.blanked, start)[1]
-        except ValueError:  # not plain JSON after blanking: scan it now
-            self.position = start + 1
-            return self.container(start, "}" if self.text[start] == "{" else "]", 1)[1]
+        the JSON decoder in the blanked text, or known from the text this one agrees with), to
+        be scanned if its members are asked for."""
+        end = None
+        if self.like is not None:
+            end = self.like.end_of(start) or self.like.end_in_middle(self.text, start)
+        if end is None:
+            if self._blanked is None:
+                from statemerge.documents.jsoncfast import blank_fast
+
+                self._blanked = blank_fast(self.text) or _strip(self.text, _syntax(self.text))
+            try:
+                end = _DECODER.raw_decode(self._blanked, start)[1]
+            except ValueError:  # not plain JSON after blanking: scan it now
+                self.position = start + 1
+                return self.container(start, "}" if self.text[start] == "{" else "]", 1)[1]
         node = Node(start, end)
         node._scanner = self
         self.position = end
@@ -362,17 +386,21 @@ def _line_rest(text: str, position: int) -> int:
     return match.end() if match else position
 
 
-def spans(text: str, source: str, dialect: Dialect) -> Node:
+def spans(text: str, source: str, dialect: Dialect, like: tuple[str, Node] | None = None
+          ) -> Node:
     """The span tree of a JSONC/JSON5 text that reads (for writing into it): only the root's
     members are scanned at first, the others when asked for, so writing a change into a large
     text scans the containers on the way to it, not the whole text (JSONC; JSON5 is scanned
-    whole)."""
-    blanked = None
-    if dialect == "jsonc":
-        from statemerge.documents.jsoncfast import blank_fast
+    whole). `like`: another version's text and span tree (ours, for theirs): what lies where
+    the two agree is taken from it, not scanned again."""
+    if dialect != "jsonc":
+        return _scan(_Scanner(text, source, dialect))[1]
+    shared = None
+    if like is not None:
+        from statemerge.documents.jsoncshared import SharedText
 
-        blanked = blank_fast(text) or _strip(text, _syntax(text))
-    return _scan(_Scanner(text, source, dialect, blanked))[1]
+        shared = SharedText(text, *like)
+    return _scan(_Scanner(text, source, dialect, lazy=True, like=shared))[1]
 
 
 def scan(text: str, source: str, dialect: Dialect) -> tuple[Any, Node]:

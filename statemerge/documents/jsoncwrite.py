@@ -63,7 +63,8 @@ def write_jsonc(text: str, old: Any, new: Any, source: str, dialect: Dialect,
     indent = detect_layout(_blank_comments(text)).indent or "  "
     donor = None
     for donor_text, donor_value in donors[:1]:
-        donor = _Donor(donor_text, spans(donor_text, source, dialect), donor_value)
+        donor = _Donor(donor_text, spans(donor_text, source, dialect, like=(text, node)),
+                       donor_value)
     body = _Writer(text, indent).value(node, old, new, donor)
     return text[:node.start] + body + text[node.end:]
 

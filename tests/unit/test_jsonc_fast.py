@@ -2,7 +2,8 @@
 it gives one: on random JSONC texts (comments, trailing commas, strings holding `//`, `/*`,
 `,]`, quotes and escapes, duplicate keys, big and tiny numbers) and on random damage to them.
 Its blanking (for the writer's span tree) is the exact one, and the span tree scanned on
-demand (`spans`) is the one scanned whole (`scan`)."""
+demand (`spans`) is the one scanned whole (`scan`), also when it is taken in part from another
+version of the text (`like`)."""
 
 from __future__ import annotations
 
@@ -157,3 +158,30 @@ def described(node: Node) -> Any:
         (m.lead_start, m.start, m.key, m.comma, m.after_end, m.key_end, described(m.node))
         for m in node.members]
     return node.start, node.end, node.trailing_comma, members
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_spans_taken_from_another_version_are_those_scanned_whole(data: st.DataObject) -> None:
+    """Theirs' span tree, taken from ours' where the texts agree, is theirs' own: for texts
+    that differ by lines cut, doubled or added (the edits of concurrent branches)."""
+    ours = render(data.draw(values), data.draw)
+    lines = ours.splitlines(keepends=True)
+    start = data.draw(st.integers(0, len(lines)))
+    stop = data.draw(st.integers(start, len(lines)))
+    edit = data.draw(st.sampled_from(["cut", "double", "add"]))
+    middle = {"cut": [], "double": lines[start:stop] * 2,
+              "add": [render(data.draw(values), data.draw) + ",\n", *lines[start:stop]]}[edit]
+    theirs = "".join([*lines[:start], *middle, *lines[stop:]])
+    try:
+        _, whole = scan(theirs, "t", "jsonc")
+        ours_tree = spans(ours, "t", "jsonc")
+    except InputError:
+        return
+    for path in data.draw(st.lists(st.lists(st.integers(0, 3), max_size=3), max_size=3)):
+        node = ours_tree  # scan some of ours' containers, as a writer would have
+        for index in path:
+            if not node.members or index >= len(node.members):
+                break
+            node = node.members[index].node
+    assert described(spans(theirs, "t", "jsonc", like=(ours, ours_tree))) == described(whole)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from statemerge.documents.agreement import common_prefix, common_suffix
 from statemerge.documents.jsonc import _DECODER, _TOKEN, Member, Node
 
 MAX_MIDDLE = 1 << 16  # characters of differing lines read token by token, at most
@@ -27,9 +28,9 @@ class SharedText:
 
     def __init__(self, text: str, like_text: str, like_root: Node) -> None:
         self.like_root = like_root
-        prefix = _common_prefix(text, like_text)
+        prefix = common_prefix(text, like_text)
         self.prefix = like_text.rfind("\n", 0, prefix) + 1  # a line start in both
-        suffix = _common_suffix(text, like_text)
+        suffix = common_suffix(text, like_text)
         like_from = len(like_text) - min(suffix, len(text) - self.prefix,
                                          len(like_text) - self.prefix)
         if like_from > 0 and like_text[like_from - 1] != "\n":
@@ -101,30 +102,6 @@ class SharedText:
                 return None
             node = members[index].node
         return node
-
-
-def _common_prefix(one: str, other: str) -> int:
-    """The length of the longest common prefix, found by halving (C-speed comparisons)."""
-    low, high = 0, min(len(one), len(other))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if one[low:middle] == other[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(one: str, other: str) -> int:
-    """The length of the longest common suffix, found by halving."""
-    low, high = 0, min(len(one), len(other))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if one[len(one) - middle:len(one) - low] == other[len(other) - middle:len(other) - low]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def _pairs_within(text: str, start: int, stop: int) -> bool:

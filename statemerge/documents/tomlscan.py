@@ -6,7 +6,10 @@ known to be valid TOML; this only finds spans, the values come from the reader."
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
+
+from statemerge.documents.agreement import common_prefix
 
 _INDENT = re.compile(r"[ \t]*")
 _KEY = re.compile(r"[ \t]*(?:([A-Za-z0-9_-]+)|\"((?:[^\"\\\n]++|\\.)*+)\"|'([^'\n]*)')[ \t]*")
@@ -281,15 +284,8 @@ class Layout:
     def shared_headers(self, text: str) -> int:
         """How many of the headers open a text that `text` opens with too (the headers,
         their sections and all before them: so each whole line of the header is in both)."""
-        same = _common_prefix(self.text, text)
-        low, high = 0, len(self.sections)  # headers ending before `same`: a prefix of them
-        while low < high:
-            middle = (low + high) // 2
-            if self.sections[middle].end < same:
-                low = middle + 1
-            else:
-                high = middle
-        return low
+        same = common_prefix(self.text, text)  # headers ending before it: a prefix of them
+        return bisect_left(self.sections, same, key=lambda header: header.end)
 
     def find(self, address: Address) -> Statement | None:
         """The key/value or header that defines `address`."""
@@ -348,15 +344,3 @@ class Layout:
             found.extend(key for key in self.keys_of(section)
                          if key.address[:len(address)] == address)
         return sorted(found, key=lambda statement: statement.start) if address else []
-
-
-def _common_prefix(one: str, other: str) -> int:
-    """The length of the longest text both open with (found by halving: C-speed compares)."""
-    low, high = 0, min(len(one), len(other))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if one[low:middle] == other[low:middle]:  # both open with the first `low`
-            low = middle
-        else:
-            high = middle - 1
-    return low

@@ -12,13 +12,6 @@ from gitrepo import STATEMERGE, GitRepo, isolated_env
 LINES_BASE = '{\n  "a": 1,\n  "b": 1,\n  "c": 1,\n  "d": 1,\n  "e": 1\n}\n'
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
-    repo = GitRepo.create(tmp_path)
-    repo.install_driver()
-    return repo
-
-
 def unlabelled(text: str) -> str:
     """Conflict markers without their labels (which differ across git versions)."""
     return re.sub(r"(?m)^(<{7}|>{7}) .*$", r"\1", text)

@@ -3,20 +3,10 @@ dependency to Cargo.toml and a path to tsconfig.json; git alone conflicts, state
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from gitrepo import GitRepo
 
 CARGO = '[package]\nname = "x"\nversion = "0.1.0"\n\n[dependencies]\n# runtime\nserde = "1"\n'
 TSCONFIG = '{\n  "compilerOptions": {\n    "strict": true, // always\n  },\n}\n'
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
-    repo = GitRepo.create(tmp_path)
-    repo.install_driver()
-    return repo
 
 
 def test_both_branches_add_a_dependency_and_a_compiler_option(repo: GitRepo) -> None:

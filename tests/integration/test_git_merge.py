@@ -5,18 +5,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 from typing import Any
 
-import pytest
 from gitrepo import GitRepo
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
-    repo = GitRepo.create(tmp_path)
-    repo.install_driver()
-    return repo
 
 
 def registry(count: int) -> dict[str, Any]:

@@ -15,13 +15,6 @@ OURS = {"port": 2, "host": "o", "tags": ["x"]}
 THEIRS = {"port": 3, "host": "t", "tags": ["x"]}
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
-    repo = GitRepo.create(tmp_path)
-    repo.install_driver()
-    return repo
-
-
 def conflicted(repo: GitRepo) -> GitRepo:
     """A merge stopped on c.json with conflicts at /port and /host."""
     repo.branches({"c.json": BASE}, {"c.json": OURS}, {"c.json": THEIRS})

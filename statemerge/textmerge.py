@@ -30,8 +30,10 @@ class TextFormat:
 
     name: str
     parse: Callable[[bytes, str, dict[Any, Any] | None], Any]  # data, source, pieces -> value
-    # ours' text, its value, the new value, source, other sides (text, value) -> text
-    write: Callable[[str, Any, Any, str, tuple[tuple[str, Any], ...]], str]
+    # ours' text, its value, the new value, source, other sides (text, value), and whether a
+    # text reads back to the new value (for a writer that chooses between ways) -> text
+    write: Callable[[str, Any, Any, str, tuple[tuple[str, Any], ...], Callable[[str], bool]],
+                    str]
 
 
 def text_format(fmt: str) -> TextFormat:
@@ -39,14 +41,14 @@ def text_format(fmt: str) -> TextFormat:
     if fmt == "toml":
         from statemerge.documents.toml import parse_toml, write_toml
 
-        return TextFormat("TOML", parse_toml,
-                          lambda text, old, new, source, donors: write_toml(text, old, new, donors))
+        return TextFormat("TOML", parse_toml, lambda text, old, new, source, donors, holds:
+                          write_toml(text, old, new, donors, holds))
     from statemerge.documents.jsonc import Dialect, parse_jsonc
 
     dialect: Dialect = "json5" if fmt == "json5" else "jsonc"
 
-    def write(text: str, old: Any, new: Any, source: str,
-              donors: tuple[tuple[str, Any], ...]) -> str:
+    def write(text: str, old: Any, new: Any, source: str, donors: tuple[tuple[str, Any], ...],
+              holds: Callable[[str], bool]) -> str:
         from statemerge.documents.jsoncwrite import write_jsonc  # not needed when lines merge
 
         return write_jsonc(text, old, new, source, dialect, donors)
@@ -63,18 +65,24 @@ class _Texts:
         self.ours_text, self.ours_value = texts[1], values[1]
         self.donors = ((texts[2], values[2]), (texts[0], values[0]))  # theirs, then base
         self.lines = _merge_lines(*(text.splitlines(keepends=True) for text in texts))
-        # a candidate that is one side's text is not parsed again
+        # a candidate that is one side's text is not parsed again, nor the last one checked
         self.read = {text: side for text, side in zip(texts, values, strict=True)
                      if side is not ABSENT}
+        self._checked: tuple[str, Any, bool] | None = None
 
     def holds(self, text: str, value: Any) -> bool:
         if text in self.read:
             return same_shared(self.read[text], value)
+        if self._checked is not None and self._checked[1] is value and self._checked[0] == text:
+            return self._checked[2]
         try:
             back = self.fmt.parse(text.encode(), self.source, self.pieces)
         except (InputError, RecursionError, UnicodeEncodeError):  # a lone surrogate left raw
-            return False
-        return same_shared(back, value)
+            held = False
+        else:
+            held = same_shared(back, value)
+        self._checked = (text, value, held)
+        return held
 
     def faithful(self, value: Any) -> str:
         """The best text that reads back to exactly `value` (see `textchoice`); where the line
@@ -85,7 +93,7 @@ class _Texts:
     def _write(self, value: Any) -> str:
         try:
             written = self.fmt.write(self.ours_text, self.ours_value, value, self.source,
-                                     self.donors)
+                                     self.donors, lambda text: self.holds(text, value))
         except (InputError, ValueError, TypeError, KeyError, RecursionError):
             raise Unwritable from None
         except Exception as error:  # tomlkit raises its own errors for values it cannot hold

@@ -7,14 +7,12 @@ merged value is used as it is)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from statemerge.errors import ParseError
 
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
-# the cache of pieces last given to parse_toml, with the texts read with it (the versions of one
-# merge), so the writer reads its text back with it; replaced whole, as threads may share it
-_LAST_READ: list[tuple[dict[Any, Any], set[str]]] = []
 
 
 def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -> Any:
@@ -31,7 +29,6 @@ def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -
         if pieces is not None:
             from statemerge.documents.tomlpieces import read_pieces
 
-            _remember(text, pieces)
             value = read_pieces(text, pieces)
             if value is not None:
                 return value
@@ -53,34 +50,27 @@ def parse_toml(data: bytes, source: str, pieces: dict[str, Any] | None = None) -
         raise ParseError(source, reason, int(match.group(1)), int(match.group(2))) from None
 
 
-def _remember(text: str, pieces: dict[Any, Any]) -> None:
-    last = _LAST_READ[0] if _LAST_READ else None
-    if last is None or last[0] is not pieces:  # another merge's
-        last = (pieces, set())
-        _LAST_READ[:] = [last]
-    last[1].add(text)
-
-
-def _pieces_of(text: str) -> dict[Any, Any] | None:
-    """The cache of pieces `text` was read with, if it is the last one."""
-    last = _LAST_READ[0] if _LAST_READ else None
-    return last[0] if last is not None and text in last[1] else None
-
-
-def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...] = ()) -> str:
+def write_toml(text: str, old: Any, new: Any, donors: tuple[tuple[str, Any], ...] = (),
+               holds: Callable[[str], bool] | None = None) -> str:
     """`new` written into ours' TOML `text` (which holds `old`), comments and layout kept.
     `donors`: theirs' (text, value), then base's. Statement by statement (`tomlspans`): what
     theirs added comes from its text with its comments; when that writer cannot place a change
-    or its text does not read back, tomlkit writes the document, copying a value theirs holds as
-    merged from its text. A large text reads back with the pieces ours was read with."""
+    or its text does not hold `new` (`holds`: the caller's read-back, which reads a large text
+    with the merge's pieces; else the whole text is read), tomlkit writes the document, copying
+    a value theirs holds as merged from its text."""
     from statemerge.documents.tomlspans import TomlWriter, Unplaced
-    from statemerge.jsonvalue import same
+
+    if holds is None:
+        from statemerge.jsonvalue import same
+
+        def holds(written: str) -> bool:
+            return same(parse_toml(written.encode(), "merged"), new)
 
     try:
         writer = TomlWriter(text, _value_text, _entry_text, donors[0] if donors else None,
                             donors[1][0] if len(donors) > 1 else None)
         written = writer.write(old, new)
-        if same(parse_toml(written.encode(), "merged", _pieces_of(text)), new):
+        if holds(written):
             return written
     except (Unplaced, ValueError, KeyError, IndexError, ParseError):
         pass

@@ -59,8 +59,8 @@ def strip_fast(text: str) -> tuple[str, int] | None:
 
 def blank_fast(text: str) -> str | None:
     """The text with comments and trailing commas blanked, positions and newlines kept (what
-    `jsonc._strip(text, jsonc._syntax(text))` gives), for a text with no escaped quote; None
-    when unsure."""
+    `jsonc._strip(text, jsonc._syntax(text))` gives, for a text that reads as JSONC: the writer
+    blanks only such texts) when it holds no escaped quote; None when unsure."""
     if '\\"' in text or ("/*" in text and text.rfind("/*") > text.rfind("*/")):
         return None
     stripped = _strip_by_quotes(text, keep_places=True)

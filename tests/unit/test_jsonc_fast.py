@@ -137,6 +137,10 @@ def test_fast_blanking_is_the_exact_one(data: st.DataObject, edits: list[tuple[i
         at = position % (len(text) + 1)
         text = text[:at] + piece + text[at + (piece == ""):]
     blanked = blank_fast(text)
+    try:
+        exact(text)
+    except InputError:
+        return  # not JSONC: no writer scans it (a string across lines is read line by line)
     if blanked is not None:
         assert blanked == _strip(text, _syntax(text)), text
 
